@@ -1,0 +1,183 @@
+"""The Danish analyzer chain: normalise -> tokenise -> stop -> stem.
+
+Each distinct raw token is expanded once into an :class:`Expansion` (the
+terms it indexes at which relative positions) and served from a bounded
+cache afterwards, which is what makes analysis fast on running text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from . import tokenize
+from .normalize import display_text, normalize
+from .stem import stem, stemmer_version
+from .stopwords import danish_stop_words
+
+ANALYZER_NAME = "klsearch-danish"
+ANALYZER_VERSION = 1
+_CACHE_LIMIT = 1_000_000
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """What one raw token contributes to the index.
+
+    ``terms`` are ``(relative position, term)`` pairs; ``width`` is how many
+    positions the token occupies (a hyphenated word takes one per part);
+    ``whole`` is the term a non-phrase query searches for (None for a stop
+    word); ``words`` are ``(surface word, term)`` pairs for prefix search.
+    """
+
+    width: int
+    terms: tuple[tuple[int, str], ...]
+    whole: str | None
+    words: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Token:
+    """A token of a text with its place: see ``klsearch analyze``."""
+
+    token: str
+    position: int
+    start: int
+    end: int
+    terms: tuple[str, ...]
+
+
+class Analyzer:
+    """Danish analysis shared by indexing and querying."""
+
+    def __init__(self) -> None:
+        self._stop = danish_stop_words()
+        self._cache: dict[str, Expansion] = {}
+
+    @property
+    def config(self) -> dict[str, object]:
+        """Identifies the analysis; recorded in each index and checked on open."""
+        return {
+            "name": ANALYZER_NAME,
+            "version": ANALYZER_VERSION,
+            "stemmer": stemmer_version(),
+            "stop_words": len(self._stop),
+        }
+
+    def expand(self, raw: str) -> Expansion:
+        """The (cached) expansion of one raw, normalised token."""
+        exp = self._cache.get(raw)
+        if exp is None:
+            exp = self._expand(raw)
+            if len(self._cache) >= _CACHE_LIMIT:
+                self._cache.clear()
+            self._cache[raw] = exp
+        return exp
+
+    def _expand(self, raw: str) -> Expansion:
+        if tokenize.is_number(raw):
+            return Expansion(1, ((0, raw),), raw, ((raw, raw),))
+        labels = tokenize.dotted_labels(raw)
+        if labels is not None:
+            return self._expand_dotted(raw, labels)
+        parts = [tokenize.strip_apostrophe(p) for p in tokenize.hyphen_parts(raw)]
+        if len(parts) == 1:
+            return self._expand_word(parts[0])
+        joined = "".join(parts)
+        whole = stem(joined)
+        terms: list[tuple[int, str]] = [(0, whole)]
+        words: list[tuple[str, str]] = [(joined, whole)]
+        for i, part in enumerate(parts):
+            if part and part not in self._stop:
+                term = stem(part)
+                if (i, term) not in terms:
+                    terms.append((i, term))
+                words.append((part, term))
+        return Expansion(len(parts), tuple(terms), whole, tuple(words))
+
+    def _expand_word(self, word: str) -> Expansion:
+        if not word or word in self._stop:
+            return Expansion(1, (), None, ())
+        term = stem(word)
+        return Expansion(1, ((0, term),), term, ((word, term),))
+
+    def _expand_dotted(self, raw: str, labels: list[str]) -> Expansion:
+        # Abbreviations (bl.a., f.eks.) stay whole; a domain (meretidsammen.dk,
+        # www.kl.dk) is also found by its labels other than www and the TLD.
+        terms: list[tuple[int, str]] = [(0, raw)]
+        words: list[tuple[str, str]] = [(raw, raw)]
+        if tokenize.is_domain(labels):
+            for label in labels[:-1]:
+                if label != "www" and label not in self._stop and not tokenize.is_number(label):
+                    term = stem(label)
+                    if (0, term) not in terms:
+                        terms.append((0, term))
+                    words.append((label, term))
+        return Expansion(1, tuple(terms), raw, tuple(words))
+
+    # -- indexing --------------------------------------------------------
+
+    def index_terms(self, text: str, start: int = 0) -> tuple[list[tuple[str, int]], int]:
+        """``(term, position)`` pairs of a field's text and the field's width."""
+        cache = self._cache
+        out: list[tuple[str, int]] = []
+        pos = start
+        for raw in tokenize.raw_tokens(normalize(text)):
+            exp = cache.get(raw) or self.expand(raw)
+            for rel, term in exp.terms:
+                out.append((term, pos + rel))
+            pos += exp.width
+        return out, pos - start
+
+    def surface_words(self, text: str) -> Iterator[tuple[str, str]]:
+        """Distinct ``(surface word, term)`` pairs of a text, for prefix search."""
+        for raw in set(tokenize.raw_tokens(normalize(text))):
+            yield from self.expand(raw).words
+
+    def tokens(self, text: str) -> Iterator[Token]:
+        """Every token of ``text`` with position, offsets and indexed terms.
+
+        Offsets refer to :func:`display_text` of ``text``.
+        """
+        pos = 0
+        for raw, start, end in tokenize.raw_token_spans(normalize(text)):
+            exp = self.expand(raw)
+            yield Token(raw, pos, start, end, tuple(dict.fromkeys(t for _, t in exp.terms)))
+            pos += exp.width
+
+    # -- querying --------------------------------------------------------
+
+    def query_terms(self, word: str) -> tuple[str, ...]:
+        """Terms a non-phrase query word searches for (none for a stop word)."""
+        out: list[str] = []
+        for raw in tokenize.raw_tokens(normalize(word)):
+            whole = self.expand(raw).whole
+            if whole is not None and whole not in out:
+                out.append(whole)
+        return tuple(out)
+
+    def phrase_terms(self, words: Iterable[str]) -> list[tuple[int, str]]:
+        """``(relative position, term)`` of a phrase, one term per position.
+
+        A hyphenated word contributes its parts, so "corona-smittens" and
+        "corona smittens" match each other; stop words keep their place.
+        """
+        out: list[tuple[int, str]] = []
+        pos = 0
+        for raw in tokenize.raw_tokens(normalize(" ".join(words))):
+            exp = self.expand(raw)
+            by_pos: dict[int, str] = {}
+            for rel, term in exp.terms:
+                by_pos[rel] = term  # the last term at a position is the part, not the joined form
+            if exp.width == 1 and exp.whole is not None:
+                by_pos[0] = exp.whole
+            out.extend((pos + rel, term) for rel, term in sorted(by_pos.items()))
+            pos += exp.width
+        return out
+
+    def normalize_word(self, word: str) -> str:
+        """A query word as it appears in the surface vocabulary (for prefix search)."""
+        return tokenize.strip_apostrophe(normalize(word).strip())
+
+
+__all__ = ["Analyzer", "Expansion", "Token", "display_text", "normalize"]

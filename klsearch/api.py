@@ -1,0 +1,87 @@
+"""The public entry points: build an index, open it, search it."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from types import TracebackType
+
+from .document import Document
+from .index.reader import IndexReader
+from .index.writer import build_index as _build_index
+from .query.bm25 import BM25Params
+from .query.facets import FACETS
+from .query.highlight import DEFAULT_MARKS
+from .query.results import SearchResult
+from .query.searcher import FilterValue, Searcher, Sort
+
+
+def build_index(
+    path: str | os.PathLike[str],
+    documents: Iterable[Document],
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Index ``documents`` at ``path`` (replacing any index there); returns the document count.
+
+    The commit is atomic: until it completes, readers see the previous index.
+    """
+    return _build_index(path, documents, progress=progress).doc_count
+
+
+class Index:
+    """An opened index: a read-only snapshot of its last commit."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        k1: float = 1.2,
+        b: float = 0.75,
+        title_weight: float = 2.0,
+    ) -> None:
+        self.path = Path(path)
+        self._params = BM25Params(k1=k1, b=b, title_weight=title_weight)
+        self._reader = IndexReader(self.path)
+        self._searcher = Searcher(self._reader, self._params)
+
+    @property
+    def doc_count(self) -> int:
+        """Documents in the snapshot."""
+        return self._reader.doc_count
+
+    def search(
+        self,
+        query: str,
+        limit: int = 10,
+        offset: int = 0,
+        *,
+        filters: Mapping[str, FilterValue] | None = None,
+        facets: Iterable[str] = FACETS,
+        sort: Sort = "score",
+        marks: tuple[str, str] = DEFAULT_MARKS,
+    ) -> SearchResult:
+        """Search with klsearch query syntax (see README); ``filters`` restrict by
+        ``category``, ``section`` (a value or a list) and ``year`` (a year or ``(low, high)``)."""
+        return self._searcher.search(
+            query, limit=limit, offset=offset, filters=filters, facets=facets, sort=sort, marks=marks
+        )
+
+    def close(self) -> None:
+        """Drop the snapshot (its memory maps close when no hit refers to them)."""
+        self._searcher = None  # type: ignore[assignment]
+        self._reader = None  # type: ignore[assignment]
+
+    def __enter__(self) -> "Index":
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+def open_index(path: str | os.PathLike[str], **params: float) -> Index:
+    """Open the index at ``path``; ``k1``, ``b`` and ``title_weight`` tune the ranking."""
+    return Index(path, **params)

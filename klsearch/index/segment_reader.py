@@ -1,0 +1,120 @@
+"""Memory-mapped read access to one segment."""
+
+from __future__ import annotations
+
+import json
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from ..document import Document
+from ..errors import CorruptIndexError
+from . import format as fmt
+from .storage import load_array
+from .strings import StringTable
+
+
+class SegmentReader:
+    """The arrays of one segment, opened lazily; nothing is copied into memory."""
+
+    def __init__(self, folder: Path, meta: dict[str, object]) -> None:
+        self.folder = folder
+        self.meta = meta
+        self.doc_count = int(meta["docs"])  # type: ignore[arg-type]
+        self.category_values: list[str] = list(meta.get("category", []))  # type: ignore[call-overload]
+        self.section_values: list[str] = list(meta.get("section", []))  # type: ignore[call-overload]
+
+    def _array(self, name: str) -> np.ndarray:
+        return load_array(self.folder / name)
+
+    @cached_property
+    def terms(self) -> StringTable:
+        return StringTable(self._array(fmt.TERMS_BLOB), self._array(fmt.TERMS_OFFSETS))
+
+    @cached_property
+    def words(self) -> StringTable:
+        return StringTable(self._array(fmt.WORDS_BLOB), self._array(fmt.WORDS_OFFSETS))
+
+    @cached_property
+    def word_terms(self) -> np.ndarray:
+        return self._array(fmt.WORDS_TERM)
+
+    @cached_property
+    def postings_start(self) -> np.ndarray:
+        return self._array(fmt.POSTINGS_START)
+
+    @cached_property
+    def postings_docs(self) -> np.ndarray:
+        return self._array(fmt.POSTINGS_DOCS)
+
+    @cached_property
+    def postings_tf(self) -> np.ndarray:
+        return self._array(fmt.POSTINGS_TF)
+
+    @cached_property
+    def postings_tf_title(self) -> np.ndarray:
+        return self._array(fmt.POSTINGS_TF_TITLE)
+
+    @cached_property
+    def positions_start(self) -> np.ndarray:
+        return self._array(fmt.POSITIONS_START)
+
+    @cached_property
+    def positions(self) -> np.ndarray:
+        return self._array(fmt.POSITIONS)
+
+    @cached_property
+    def title_len(self) -> np.ndarray:
+        return self._array(fmt.TITLE_LEN)
+
+    @cached_property
+    def body_len(self) -> np.ndarray:
+        return self._array(fmt.BODY_LEN)
+
+    @cached_property
+    def category(self) -> np.ndarray:
+        return self._array(fmt.CATEGORY)
+
+    @cached_property
+    def section(self) -> np.ndarray:
+        return self._array(fmt.SECTION)
+
+    @cached_property
+    def year(self) -> np.ndarray:
+        return self._array(fmt.YEAR)
+
+    @cached_property
+    def date(self) -> np.ndarray:
+        return self._array(fmt.DATE)
+
+    @cached_property
+    def _stored(self) -> tuple[np.ndarray, np.ndarray]:
+        return self._array(fmt.STORED_BLOB), self._array(fmt.STORED_OFFSETS)
+
+    def term_id(self, term: str) -> int:
+        """The segment's id of ``term``, or -1."""
+        return self.terms.find(term)
+
+    def postings(self, term_id: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(docs, tf, tf_title)`` of a term."""
+        start, stop = int(self.postings_start[term_id]), int(self.postings_start[term_id + 1])
+        return (
+            self.postings_docs[start:stop],
+            self.postings_tf[start:stop],
+            self.postings_tf_title[start:stop],
+        )
+
+    def terms_with_prefix(self, prefix: str) -> np.ndarray:
+        """Ids of the terms indexed for surface words starting with ``prefix``."""
+        start, stop = self.words.prefix_range(prefix)
+        return np.unique(self.word_terms[start:stop])
+
+    def document(self, doc: int) -> Document:
+        """The stored document number ``doc``."""
+        blob, offsets = self._stored
+        raw = blob[int(offsets[doc]) : int(offsets[doc + 1])].tobytes()
+        try:
+            return Document.from_json(json.loads(raw))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise CorruptIndexError(f"{self.folder}: stored document {doc} is damaged ({exc})") from None
