@@ -94,8 +94,9 @@ def test_a_pickled_array_is_refused_as_corruption(tmp_path, generated_documents)
     build_index(tmp_path / "idx", generated_documents[:20])
     seg = next((tmp_path / "idx" / fmt.SEGMENTS_DIR).iterdir())
     np.save(seg / fmt.TITLE_LEN, np.array([object()] * 20, dtype=object), allow_pickle=True)
-    with open_index(tmp_path / "idx") as index, pytest.raises(CorruptIndexError):
-        index.search("kommunerne")
+    with pytest.raises(CorruptIndexError, match="docs.title_len.npy"):
+        with open_index(tmp_path / "idx") as index:
+            index.search("kommunerne")
 
 
 def test_many_segments_search_like_one(tmp_path, generated_documents) -> None:
