@@ -1,0 +1,169 @@
+"""Turn a parsed query tree into an executable plan with global weights.
+
+Query words go through the same analyzer as the documents; each scoring
+leaf gets its idf from the statistics of the whole index (all segments),
+so scores do not depend on how the index is split into segments.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..index.reader import IndexReader
+from . import tree
+from .bm25 import idf
+
+
+@dataclass
+class TermLeaf:
+    term: str
+    weight: float
+
+
+@dataclass
+class PhraseLeaf:
+    terms: list[str]
+    offsets: list[int]
+    weight: float
+
+
+@dataclass
+class PrefixLeaf:
+    prefix: str
+    weight: float
+    term_ids: list[np.ndarray]  # per segment
+
+
+@dataclass
+class FilterLeaf:
+    field: str
+    values: tuple[str, ...] = ()
+    low: int = 0
+    high: int = 0
+
+
+@dataclass
+class MatchAllLeaf:
+    pass
+
+
+@dataclass
+class MatchNoneLeaf:
+    pass
+
+
+@dataclass
+class BoolPlan:
+    must: list["Plan"] = field(default_factory=list)
+    should: list["Plan"] = field(default_factory=list)
+    must_not: list["Plan"] = field(default_factory=list)
+
+
+Plan = TermLeaf | PhraseLeaf | PrefixLeaf | FilterLeaf | MatchAllLeaf | MatchNoneLeaf | BoolPlan
+
+
+@dataclass
+class Highlights:
+    """What a snippet marks: analysed terms and surface prefixes."""
+
+    terms: set[str] = field(default_factory=set)
+    prefixes: set[str] = field(default_factory=set)
+
+
+class Compiler:
+    """Compiles query trees against one index snapshot."""
+
+    def __init__(self, reader: IndexReader) -> None:
+        self.reader = reader
+        self.analyzer = reader.analyzer
+        self.highlights = Highlights()
+
+    def compile(self, node: tree.Node) -> Plan:
+        if isinstance(node, tree.BooleanQuery):
+            return self._bool(node)
+        if isinstance(node, tree.Term):
+            return self._term(node.text)
+        if isinstance(node, tree.Phrase):
+            return self._phrase(node.words)
+        if isinstance(node, tree.Prefix):
+            return self._prefix(node.text)
+        if isinstance(node, tree.MatchAll):
+            return MatchAllLeaf()
+        if isinstance(node, tree.FieldTerm):
+            return FilterLeaf(node.field.lower(), values=(node.value,))
+        if isinstance(node, tree.YearRange):
+            return FilterLeaf("year", low=node.low, high=node.high)
+        raise TypeError(f"unknown query node {node!r}")
+
+    def _bool(self, node: tree.BooleanQuery) -> Plan:
+        plan = BoolPlan()
+        dropped = False
+        for clause in node.clauses:
+            sub = self.compile(clause.query)
+            if isinstance(sub, MatchNoneLeaf) and clause.occur is not tree.Occur.MUST_NOT:
+                if clause.occur is tree.Occur.MUST:
+                    return MatchNoneLeaf()
+                dropped = True
+                continue
+            if clause.occur is tree.Occur.MUST:
+                plan.must.append(sub)
+            elif clause.occur is tree.Occur.SHOULD:
+                plan.should.append(sub)
+            else:
+                plan.must_not.append(sub)
+        if dropped and not plan.must and not plan.should:
+            return MatchNoneLeaf()  # every positive clause was a stop word or unknown
+        if not plan.must and not plan.should and not plan.must_not:
+            return MatchNoneLeaf()
+        if len(plan.should) == 1 and not plan.must and not plan.must_not:
+            return plan.should[0]
+        return plan
+
+    def _weight(self, term: str) -> float:
+        return idf(self.reader.doc_count, self.reader.doc_freq(term))
+
+    def _term(self, text: str) -> Plan:
+        terms = self.analyzer.query_terms(text)
+        self.highlights.terms.update(terms)
+        leaves: list[Plan] = [TermLeaf(t, self._weight(t)) for t in terms]
+        if not leaves:
+            return MatchNoneLeaf()
+        return leaves[0] if len(leaves) == 1 else BoolPlan(should=leaves)
+
+    def _phrase(self, words: tuple[str, ...]) -> Plan:
+        positioned = self.analyzer.phrase_terms(words)
+        if not positioned:
+            return MatchNoneLeaf()
+        self.highlights.terms.update(t for _, t in positioned)
+        if len(positioned) == 1:
+            term = positioned[0][1]
+            return TermLeaf(term, self._weight(term))
+        offsets = [p for p, _ in positioned]
+        terms = [t for _, t in positioned]
+        return PhraseLeaf(terms, offsets, sum(self._weight(t) for t in terms))
+
+    def _prefix(self, text: str) -> Plan:
+        prefix = self.analyzer.normalize_word(text)
+        if not prefix:
+            return MatchNoneLeaf()
+        self.highlights.prefixes.add(prefix)
+        per_segment = [seg.terms_with_prefix(prefix) for seg in self.reader.segments]
+        doc_freq = 0
+        for seg, tids in zip(self.reader.segments, per_segment):
+            if len(tids):
+                doc_freq += len(np.unique(gather_ranges(seg.postings_start, seg.postings_docs, tids)))
+        if doc_freq == 0:
+            return MatchNoneLeaf()
+        return PrefixLeaf(prefix, idf(self.reader.doc_count, doc_freq), per_segment)
+
+
+def gather_ranges(starts: np.ndarray, values: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """Concatenate ``values[starts[i]:starts[i+1]]`` for every i in ``ids``."""
+    lo = starts[ids].astype(np.int64)
+    counts = starts[ids + 1].astype(np.int64) - lo
+    ends = np.cumsum(counts)
+    flat = np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64) - np.repeat(ends - counts - lo, counts)
+    return values[flat]
+

@@ -1,0 +1,58 @@
+"""Snippets: a short passage of a text with the matched words marked."""
+
+from __future__ import annotations
+
+from ..analysis import Analyzer, display_text
+from .compile import Highlights
+
+DEFAULT_MARKS = ("**", "**")
+
+
+def snippet(
+    analyzer: Analyzer,
+    text: str,
+    highlights: Highlights,
+    *,
+    max_chars: int = 220,
+    marks: tuple[str, str] = DEFAULT_MARKS,
+) -> str:
+    """The passage of ``text`` (at most about ``max_chars``) with the most matches, marked."""
+    shown = " ".join(display_text(text).split())
+    if not shown:
+        return ""
+    spans = [
+        (tok.start, tok.end)
+        for tok in analyzer.tokens(shown)
+        if highlights.terms.intersection(tok.terms)
+        or any(tok.token.startswith(p) for p in highlights.prefixes)
+    ]
+    start, end = _best_window(shown, spans, max_chars)
+    out: list[str] = ["…" if start > 0 else ""]
+    cursor = start
+    for s, e in spans:
+        if s >= start and e <= end:
+            out += [shown[cursor:s], marks[0], shown[s:e], marks[1]]
+            cursor = e
+    out.append(shown[cursor:end])
+    out.append("…" if end < len(shown) else "")
+    return "".join(out)
+
+
+def _best_window(text: str, spans: list[tuple[int, int]], max_chars: int) -> tuple[int, int]:
+    if len(text) <= max_chars:
+        return 0, len(text)
+    best_start, best_count = 0, 0
+    for i, (s, _) in enumerate(spans):
+        count = sum(1 for s2, e2 in spans[i:] if e2 <= s + max_chars)
+        if count > best_count:
+            best_start, best_count = s, count
+    # Start a little before the first match, at a word boundary.
+    start = max(0, best_start - max_chars // 4) if best_count else 0
+    if start > 0:
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < best_start else start
+    end = min(len(text), start + max_chars)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > start else end
+    return start, end
