@@ -22,6 +22,8 @@ _EXPORTS = {
     "Index": "api",
     "build_index": "api",
     "open_index": "api",
+    "open_writer": "api",
+    "IndexWriter": "index.writer",
     "Document": "document",
     "Hit": "query.results",
     "SearchResult": "query.results",
@@ -50,7 +52,8 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
-    from .api import Index, build_index, open_index
+    from .api import Index, build_index, open_index, open_writer
+    from .index.writer import IndexWriter
     from .document import Document
     from .errors import (
         CorpusFormatError,

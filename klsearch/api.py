@@ -9,6 +9,7 @@ from types import TracebackType
 
 from .document import Document
 from .index.reader import IndexReader
+from .index.writer import IndexWriter
 from .index.writer import build_index as _build_index
 from .query.bm25 import BM25Params
 from .query.facets import FACETS
@@ -51,6 +52,20 @@ class Index:
         """Documents in the snapshot."""
         return self._reader.doc_count
 
+    @property
+    def generation(self) -> int:
+        """The commit this snapshot shows (grows with every commit)."""
+        return self._reader.generation
+
+    def refresh(self) -> bool:
+        """Move to the newest commit, if there is a newer one; True if it moved."""
+        reader = IndexReader(self.path)
+        if reader.generation == self._reader.generation:
+            return False
+        self._reader = reader
+        self._searcher = Searcher(reader, self._params)
+        return True
+
     def search(
         self,
         query: str,
@@ -80,6 +95,12 @@ class Index:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
+
+
+def open_writer(path: str | os.PathLike[str], *, replace: bool = False) -> IndexWriter:
+    """The writer of the index at ``path`` (created if missing); a context manager
+    that commits on success and rolls back on an exception."""
+    return IndexWriter(path, replace=replace)
 
 
 def open_index(path: str | os.PathLike[str], **params: float) -> Index:

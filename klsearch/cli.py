@@ -46,14 +46,19 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--index", "index_path", default=DEFAULT_INDEX, show_default=True, help="Where to write the index.")
+@click.option("--index", "index_path", default=DEFAULT_INDEX, show_default=True, help="The index to write.")
 @click.option("--format", "fmt", type=click.Choice(["kl", "jsonl"]), default=None,
               help="Input format (default: by file extension; .jsonl is JSONL, else KL page dumps).")
 @click.option("--skip-bad", is_flag=True, help="Warn about bad records and index the rest.")
+@click.option("--rebuild", is_flag=True, help="Replace the index instead of updating it.")
 @_user_errors
-def index(sources: tuple[Path, ...], index_path: str, fmt: str | None, skip_bad: bool) -> None:
-    """Index SOURCES (files or folders); with none, the bundled KL corpus."""
-    from .api import build_index
+def index(sources: tuple[Path, ...], index_path: str, fmt: str | None, skip_bad: bool, rebuild: bool) -> None:
+    """Index SOURCES (files or folders); with none, the bundled KL corpus.
+
+    Into an existing index, new documents are added and changed ones replaced
+    by id; unchanged documents are not rewritten.
+    """
+    from .api import open_writer
     from .corpus import read_bundled_corpus, read_sources
 
     def warn(error: KlsearchError) -> None:
@@ -66,12 +71,83 @@ def index(sources: tuple[Path, ...], index_path: str, fmt: str | None, skip_bad:
         documents = read_sources(list(sources), format=fmt, skip_bad=skip_bad, on_skip=warn)
     else:
         documents = read_bundled_corpus()
-    if sys.stderr.isatty():
-        with click.progressbar(length=len(documents), label="Indexing", file=sys.stderr) as bar:
-            count = build_index(index_path, documents, progress=bar.update)
-    else:
-        count = build_index(index_path, documents)
-    click.echo(f"Indexed {count} documents into {index_path}")
+    with open_writer(index_path, replace=rebuild) as writer:
+        if sys.stderr.isatty():
+            with click.progressbar(documents, label="Indexing", file=sys.stderr) as bar:
+                for doc in bar:
+                    writer.update(doc)
+        else:
+            for doc in documents:
+                writer.update(doc)
+        counts = dict(writer.counts)
+    changes = ", ".join(f"{counts.get(k, 0)} {k}" for k in ("added", "updated", "unchanged"))
+    click.echo(f"Indexed {writer.committed.doc_count} documents into {index_path} ({changes})")
+
+
+@cli.command()
+@click.argument("ids", nargs=-1, required=True)
+@click.option("--index", "index_path", default=DEFAULT_INDEX, show_default=True, help="The index to change.")
+@_user_errors
+def delete(ids: tuple[str, ...], index_path: str) -> None:
+    """Delete the documents with these IDS."""
+    from .api import open_writer
+    from .index.manifest import read_manifest
+
+    read_manifest(Path(index_path))  # a missing index is an error, not a new empty one
+    with open_writer(index_path) as writer:
+        missing = [doc_id for doc_id in ids if not writer.delete(doc_id)]
+    click.echo(f"Deleted {len(ids) - len(missing)} documents from {index_path}")
+    for doc_id in missing:
+        click.echo(f"warning: no document with id {doc_id!r}", err=True)
+
+
+@cli.command()
+@click.option("--index", "index_path", default=DEFAULT_INDEX, show_default=True, help="The index to merge.")
+@_user_errors
+def optimize(index_path: str) -> None:
+    """Merge the index into one segment without deleted documents."""
+    from .api import open_writer
+    from .index.manifest import read_manifest
+
+    read_manifest(Path(index_path))
+    writer = open_writer(index_path)
+    try:
+        manifest = writer.optimize()
+    finally:
+        writer.close()
+    click.echo(f"Optimized {index_path}: {manifest.doc_count} documents in {len(manifest.segments)} segment(s)")
+
+
+@cli.command()
+@click.option("--index", "index_path", default=DEFAULT_INDEX, show_default=True, help="The index to verify.")
+@_user_errors
+def check(index_path: str) -> None:
+    """Verify every file of the index (checksums and structure)."""
+    from .index.check import check_index
+
+    report = check_index(index_path)
+    if not report.ok:
+        more = f" (and {len(report.problems) - 1} more)" if len(report.problems) > 1 else ""
+        raise KlsearchError(f"index is damaged: {report.problems[0]}{more}")
+    click.echo(f"OK: {report.documents} documents in {report.segments} segment(s)")
+
+
+@cli.command()
+@click.option("--index", "index_path", default=DEFAULT_INDEX, show_default=True, help="The index to describe.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@_user_errors
+def stats(index_path: str, as_json: bool) -> None:
+    """Documents, deletions, segments, terms, size and analyzer of the index."""
+    from .index.stats import index_stats
+
+    facts = index_stats(index_path)
+    if as_json:
+        click.echo(json.dumps(facts, ensure_ascii=False))
+        return
+    for key, value in facts.items():
+        if key == "analyzer":
+            value = ", ".join(f"{k}={v}" for k, v in value.items())  # type: ignore[attr-defined]
+        click.echo(f"{key + ':':<14}{value}")
 
 
 _YEAR_RANGE = re.compile(r"^\s*(\d{1,4})\s*(?:\.\.\s*(\d{1,4})\s*)?$")

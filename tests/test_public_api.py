@@ -20,11 +20,13 @@ def test_exported_members() -> None:
             "IndexLockedError",
             "IndexNotFoundError",
             "IndexVersionError",
+            "IndexWriter",
             "KlsearchError",
             "QuerySyntaxError",
             "SearchResult",
             "build_index",
             "open_index",
+            "open_writer",
         ]
     )
     for name in klsearch.__all__:

@@ -30,12 +30,20 @@ YEAR = "docs.year.npy"  # int16: 0 when missing
 DATE = "docs.date.npy"  # int32: days since 1970-01-01, DATE_MISSING when missing
 STORED_BLOB = "stored.blob.npy"  # uint8: one JSON object per document, concatenated
 STORED_OFFSETS = "stored.offsets.npy"  # int64 [docs+1]
+IDS_BLOB = "docs.ids.blob.npy"  # uint8: document ids in document order, UTF-8
+IDS_OFFSETS = "docs.ids.offsets.npy"  # int64 [docs+1]
+DOC_HASH = "docs.hash.npy"  # uint64: hash of the stored document (unchanged documents are not rewritten)
 
 ARRAY_FILES = (
     TERMS_BLOB, TERMS_OFFSETS, POSTINGS_START, POSTINGS_DOCS, POSTINGS_TF, POSTINGS_TF_TITLE,
     POSITIONS_START, POSITIONS, WORDS_BLOB, WORDS_OFFSETS, WORDS_TERM,
     TITLE_LEN, BODY_LEN, CATEGORY, SECTION, YEAR, DATE, STORED_BLOB, STORED_OFFSETS,
+    IDS_BLOB, IDS_OFFSETS, DOC_HASH,
 )
+
+# Deletions of a segment, written by later commits beside the segment folder:
+# segments/<segment>.del-<generation>.npy, a bit per document (numpy.packbits).
+DELETES_SUFFIX = ".del-"
 
 DATE_MISSING = -(2**31)
 # Positions between the title and the body, so no phrase spans the two fields.

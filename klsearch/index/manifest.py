@@ -27,7 +27,12 @@ class Manifest:
 
     @property
     def doc_count(self) -> int:
-        return sum(int(s["docs"]) for s in self.segments)  # type: ignore[call-overload]
+        """Live documents (deleted ones left out)."""
+        return sum(int(s["docs"]) - int(s.get("deleted", 0)) for s in self.segments)  # type: ignore[call-overload]
+
+    @property
+    def deleted_count(self) -> int:
+        return sum(int(s.get("deleted", 0)) for s in self.segments)  # type: ignore[call-overload]
 
     def to_json(self) -> dict[str, object]:
         return {

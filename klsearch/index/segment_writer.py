@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import json
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from ..analysis.normalize import normalize
 from ..analysis.tokenize import raw_tokens
 from ..document import Document
 from . import format as fmt
-from .storage import file_sha256, fsync_dir, save_array, smallest_uint, write_file
+from .storage import checksum, fsync_dir, save_array, smallest_uint, write_file
 from .strings import encode_strings
 
 _EPOCH = _dt.date(1970, 1, 1)
@@ -37,6 +38,8 @@ class SegmentWriter:
         self._title_len: list[int] = []
         self._body_len: list[int] = []
         self._stored: list[bytes] = []
+        self._ids: list[str] = []
+        self._hashes: list[int] = []
         self._category: list[str | None] = []
         self._section: list[str | None] = []
         self._year: list[int] = []
@@ -69,8 +72,8 @@ class SegmentWriter:
             pos += exp[0]
         return pos - start
 
-    def add(self, doc: Document) -> None:
-        """Analyse and buffer one document."""
+    def add(self, doc: Document, stored: bytes | None = None, content_hash: int | None = None) -> None:
+        """Analyse and buffer one document (``stored``/``content_hash`` if already computed)."""
         tids: list[int] = []
         poss: list[int] = []
         title_len = self._field(doc.title, 0, tids, poss)
@@ -81,7 +84,11 @@ class SegmentWriter:
         self._chunks_docs.append(np.full(len(tids), n, dtype=np.uint32))
         self._title_len.append(title_len)
         self._body_len.append(body_len)
-        self._stored.append(json.dumps(doc.to_json(), ensure_ascii=False).encode("utf-8"))
+        if stored is None:
+            stored = stored_json(doc)
+        self._stored.append(stored)
+        self._ids.append(doc.id)
+        self._hashes.append(content_hash if content_hash is not None else hash_stored(stored))
         self._category.append(doc.category)
         self._section.append(doc.section)
         self._year.append(doc.year or 0)
@@ -100,12 +107,12 @@ class SegmentWriter:
         }
         arrays[fmt.CATEGORY] = _codes(self._category, meta["category"])  # type: ignore[arg-type]
         arrays[fmt.SECTION] = _codes(self._section, meta["section"])  # type: ignore[arg-type]
-        files = {}
+        checksums = {}
         for name, array in arrays.items():
             save_array(folder / name, array)
-            files[name] = file_sha256(folder / name)
+            checksums[name] = checksum(array)
         meta["terms"] = int(len(arrays[fmt.TERMS_OFFSETS]) - 1)
-        meta["files"] = files
+        meta["checksums"] = checksums
         write_file(folder / fmt.SEGMENT_META, json.dumps(meta, ensure_ascii=False, indent=1).encode())
         fsync_dir(folder)
         return meta
@@ -167,7 +174,11 @@ class SegmentWriter:
         title_len = np.asarray(self._title_len, dtype=np.int64)
         body_len = np.asarray(self._body_len, dtype=np.int64)
         stored_blob, stored_offsets = _concat_bytes(self._stored)
+        ids_blob, ids_offsets = encode_strings(self._ids)
         return {
+            fmt.IDS_BLOB: ids_blob,
+            fmt.IDS_OFFSETS: ids_offsets,
+            fmt.DOC_HASH: np.asarray(self._hashes, dtype=np.uint64),
             fmt.TITLE_LEN: title_len.astype(smallest_uint(int(title_len.max(initial=0)))),
             fmt.BODY_LEN: body_len.astype(smallest_uint(int(body_len.max(initial=0)))),
             fmt.YEAR: np.asarray(self._year, dtype=np.int16),
@@ -175,6 +186,16 @@ class SegmentWriter:
             fmt.STORED_BLOB: stored_blob,
             fmt.STORED_OFFSETS: stored_offsets,
         }
+
+
+def stored_json(doc: Document) -> bytes:
+    """The document as stored: compact JSON, UTF-8."""
+    return json.dumps(doc.to_json(), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def hash_stored(stored: bytes) -> int:
+    """64-bit content hash of a stored document."""
+    return int.from_bytes(hashlib.blake2b(stored, digest_size=8).digest(), "little")
 
 
 def _concat(chunks: list[np.ndarray], dtype: type) -> np.ndarray:

@@ -6,13 +6,33 @@ so opening an index never runs code stored in it.
 
 from __future__ import annotations
 
-import hashlib
 import os
+import signal
+import zlib
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import CorruptIndexError
+
+
+# Fault injection for the crash tests: with KLSEARCH_FAILPOINT=N in the
+# environment, the process kills itself (SIGKILL) at the N-th file operation.
+_FAILPOINT = int(os.environ.get("KLSEARCH_FAILPOINT", "0") or 0)
+_operations = 0
+
+
+def failpoint() -> None:
+    """Count one durable file operation; die here if the crash test asks to."""
+    global _operations
+    _operations += 1
+    if _FAILPOINT and _operations == _FAILPOINT:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def operations() -> int:
+    """File operations counted so far (the crash test's upper bound)."""
+    return _operations
 
 
 def fsync_dir(path: Path) -> None:
@@ -28,24 +48,34 @@ def write_file(path: Path, data: bytes) -> None:
     """Write and fsync ``data`` to a new file."""
     with open(path, "wb") as f:
         f.write(data)
+        failpoint()
         f.flush()
         os.fsync(f.fileno())
+    failpoint()
+
+
+def rename(src: Path, dst: Path) -> None:
+    """Rename durably (the folder entry is fsynced)."""
+    os.replace(src, dst)
+    fsync_dir(dst.parent)
+    failpoint()
 
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` so a reader sees the old or the new file, never a mix."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     write_file(tmp, data)
-    os.replace(tmp, path)
-    fsync_dir(path.parent)
+    rename(tmp, path)
 
 
 def save_array(path: Path, array: np.ndarray) -> None:
     """Write one array as ``.npy`` and fsync it."""
     with open(path, "wb") as f:
         np.save(f, np.ascontiguousarray(array), allow_pickle=False)
+        failpoint()
         f.flush()
         os.fsync(f.fileno())
+    failpoint()
 
 
 def load_array(path: Path) -> np.ndarray:
@@ -56,18 +86,25 @@ def load_array(path: Path) -> np.ndarray:
             return np.load(path, allow_pickle=False)
         return np.load(path, mmap_mode="r", allow_pickle=False).view(np.ndarray)
     except FileNotFoundError:
-        raise CorruptIndexError(f"{path}: file is missing") from None
+        raise  # the reader retries: a writer may have just replaced the segment
     except (ValueError, OSError, EOFError) as exc:
         raise CorruptIndexError(f"{path}: not a valid array file ({exc})") from None
 
 
-def file_sha256(path: Path) -> str:
-    """Hex SHA-256 of a file's bytes."""
-    digest = hashlib.sha256()
+def checksum(data: bytes | memoryview | np.ndarray) -> int:
+    """CRC-32 of bytes or of an array's data (for a memory-mapped array, read through the map)."""
+    if isinstance(data, np.ndarray):
+        data = memoryview(np.ascontiguousarray(data)).cast("B")
+    return zlib.crc32(data)
+
+
+def file_checksum(path: Path) -> int:
+    """CRC-32 of a file's bytes."""
+    crc = 0
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+            crc = zlib.crc32(block, crc)
+    return crc
 
 
 def smallest_uint(max_value: int) -> type[np.unsignedinteger]:

@@ -153,7 +153,8 @@ class Compiler:
         doc_freq = 0
         for seg, tids in zip(self.reader.segments, per_segment):
             if len(tids):
-                doc_freq += len(np.unique(gather_ranges(seg.postings_start, seg.postings_docs, tids)))
+                docs = np.unique(gather_ranges(seg.postings_start, seg.postings_docs, tids))
+                doc_freq += len(docs) if seg.live is None else int(np.count_nonzero(seg.live[docs]))
         if doc_freq == 0:
             return MatchNoneLeaf()
         return PrefixLeaf(prefix, idf(self.reader.doc_count, doc_freq), per_segment)

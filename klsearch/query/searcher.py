@@ -68,6 +68,8 @@ class Searcher:
         want = offset + limit
         for scorer in self._scorers:
             mask, scores = scorer.evaluate(plan)
+            if scorer.seg.live is not None:
+                mask &= scorer.seg.live
             docs = np.flatnonzero(mask)
             total += len(docs)
             count_facets(scorer.seg, docs, facets, counters)

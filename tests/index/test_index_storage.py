@@ -100,15 +100,23 @@ def test_a_pickled_array_is_refused_as_corruption(tmp_path, generated_documents)
 
 
 def test_many_segments_search_like_one(tmp_path, generated_documents) -> None:
-    from klsearch.index.writer import build_index as build_segments
+    from klsearch.index.merge_policy import MergePolicy
+    from klsearch.index.writer import IndexWriter
 
-    build_segments(tmp_path / "one", generated_documents)
-    build_segments(tmp_path / "many", generated_documents, segment_docs=29)
-    with open_index(tmp_path / "one") as one, open_index(tmp_path / "many") as many:
-        assert len(IndexReader(tmp_path / "many").segments) == 11
-        for query in ["kommunerne", '"lærernes arbejdstid"', "øko*", "category:Politik velfærd", "*"]:
-            a = one.search(query, limit=20)
-            b = many.search(query, limit=20)
-            assert a.total == b.total
-            assert a.facets == b.facets
-            assert [(h.id, round(h.score, 4)) for h in a] == [(h.id, round(h.score, 4)) for h in b]
+    build_index(tmp_path / "one", generated_documents)
+    with IndexWriter(tmp_path / "many", segment_docs=29, merge_policy=MergePolicy(factor=1000)) as writer:
+        for doc in generated_documents:
+            writer.add(doc)
+    with IndexWriter(tmp_path / "merged", segment_docs=29) as writer:
+        for doc in generated_documents:
+            writer.add(doc)
+    assert len(IndexReader(tmp_path / "many").segments) == 11
+    assert len(IndexReader(tmp_path / "merged").segments) == 2  # ten of 29 merged, one of 10 left
+    for query in ["kommunerne", '"lærernes arbejdstid"', "øko*", "category:Politik velfærd", "*"]:
+        answers = []
+        for name in ("one", "many", "merged"):
+            with open_index(tmp_path / name) as index:
+                result = index.search(query, limit=300)
+            ranked = sorted((-round(h.score, 4), h.id) for h in result)
+            answers.append((result.total, result.facets, ranked))
+        assert answers[0] == answers[1] == answers[2], query
