@@ -30,9 +30,10 @@ def failpoint() -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
-def operations() -> int:
-    """File operations counted so far (the crash test's upper bound)."""
-    return _operations
+def arm_failpoint(point: int) -> None:
+    """Die at the ``point``-th file operation from now (0 disarms); for crash tests."""
+    global _FAILPOINT, _operations
+    _FAILPOINT, _operations = point, 0
 
 
 def fsync_dir(path: Path) -> None:

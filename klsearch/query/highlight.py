@@ -20,6 +20,9 @@ def snippet(
     shown = " ".join(display_text(text).split())
     if not shown:
         return ""
+    if not highlights.terms and not highlights.prefixes:
+        end = _best_window(shown, [], max_chars)[1]
+        return shown[:end] + ("…" if end < len(shown) else "")
     spans = [
         (tok.start, tok.end)
         for tok in analyzer.tokens(shown)

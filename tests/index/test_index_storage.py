@@ -120,3 +120,39 @@ def test_many_segments_search_like_one(tmp_path, generated_documents) -> None:
             ranked = sorted((-round(h.score, 4), h.id) for h in result)
             answers.append((result.total, result.facets, ranked))
         assert answers[0] == answers[1] == answers[2], query
+
+
+def _damage(tmp_path, generated_documents, how):
+    from click.testing import CliRunner
+
+    from klsearch.cli import cli
+
+    build_index(tmp_path / "idx", generated_documents[:40])
+    seg = next(p for p in (tmp_path / "idx" / fmt.SEGMENTS_DIR).iterdir() if p.is_dir())
+    target = seg / fmt.POSTINGS_DOCS
+    data = bytearray(target.read_bytes())
+    how(target, data)
+    result = CliRunner().invoke(cli, ["check", "--index", str(tmp_path / "idx")])
+    assert result.exit_code == 2
+    assert "postings.docs.npy" in result.output and seg.name in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    with pytest.raises(CorruptIndexError, match="postings.docs.npy"):
+        with open_index(tmp_path / "idx") as index:
+            index.search("kommunerne")
+    answer = CliRunner().invoke(cli, ["query", "kommunerne", "--index", str(tmp_path / "idx")])
+    assert answer.exit_code == 2 and "Traceback" not in answer.output
+
+
+def test_a_flipped_bit_is_reported_as_corruption(tmp_path, generated_documents) -> None:
+    def flip(path, data):
+        data[-3] ^= 0x10
+        path.write_bytes(bytes(data))
+
+    _damage(tmp_path, generated_documents, flip)
+
+
+def test_a_truncated_file_is_reported_as_corruption(tmp_path, generated_documents) -> None:
+    def truncate(path, data):
+        path.write_bytes(bytes(data[: len(data) - 7]))
+
+    _damage(tmp_path, generated_documents, truncate)
