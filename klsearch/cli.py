@@ -227,6 +227,22 @@ def _print_result(result: Any) -> None:
             click.echo(f"\n{facet}: {listed}")
 
 
+@cli.command()
+@click.argument("text")
+@click.option("--query", "as_query", is_flag=True, help="Show the terms a query would search for.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of tokens.")
+@_user_errors
+def analyze(text: str, as_query: bool, as_json: bool) -> None:
+    """Show how TEXT is analysed: tokens, positions, offsets and terms."""
+    from .analysis.explain import explain, format_explanation
+
+    rows = explain(text, query=as_query)
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False))
+    else:
+        click.echo(format_explanation(rows))
+
+
 def main() -> None:
     """Entry point of the ``klsearch`` script."""
     cli.main(prog_name="klsearch")
