@@ -26,13 +26,13 @@ class Expansion:
 
     ``terms`` are ``(relative position, term)`` pairs; ``width`` is how many
     positions the token occupies (a hyphenated word takes one per part);
-    ``whole`` is the term a non-phrase query searches for (None for a stop
+    ``query`` are the terms a non-phrase query searches for (none for a stop
     word); ``words`` are ``(surface word, term)`` pairs for prefix search.
     """
 
     width: int
     terms: tuple[tuple[int, str], ...]
-    whole: str | None
+    query: tuple[str, ...]
     words: tuple[tuple[str, str], ...]
 
 
@@ -76,10 +76,16 @@ class Analyzer:
 
     def _expand(self, raw: str) -> Expansion:
         if tokenize.is_number(raw):
-            return Expansion(1, ((0, raw),), raw, ((raw, raw),))
+            return Expansion(1, ((0, raw),), (raw,), ((raw, raw),))
+        if "," in raw:  # words run together with a comma: "ord,ord"
+            return self._sequence(raw.split(","))
         labels = tokenize.dotted_labels(raw)
         if labels is not None:
-            return self._expand_dotted(raw, labels)
+            if tokenize.is_domain(labels):
+                return self._expand_domain(raw, labels)
+            if all(len(label) <= 3 for label in labels):  # bl.a, f.eks, mio.kr
+                return Expansion(1, ((0, raw),), (raw,), ((raw, raw),))
+            return self._sequence(labels)  # a missing space after a full stop
         parts = [tokenize.strip_apostrophe(p) for p in tokenize.hyphen_parts(raw)]
         if len(parts) == 1:
             return self._expand_word(parts[0])
@@ -93,27 +99,40 @@ class Analyzer:
                 if (i, term) not in terms:
                     terms.append((i, term))
                 words.append((part, term))
-        return Expansion(len(parts), tuple(terms), whole, tuple(words))
+        return Expansion(len(parts), tuple(terms), (whole,), tuple(words))
 
     def _expand_word(self, word: str) -> Expansion:
         if not word or word in self._stop:
-            return Expansion(1, (), None, ())
+            return Expansion(1, (), (), ())
         term = stem(word)
-        return Expansion(1, ((0, term),), term, ((word, term),))
+        return Expansion(1, ((0, term),), (term,), ((word, term),))
 
-    def _expand_dotted(self, raw: str, labels: list[str]) -> Expansion:
-        # Abbreviations (bl.a., f.eks.) stay whole; a domain (meretidsammen.dk,
-        # www.kl.dk) is also found by its labels other than www and the TLD.
+    def _expand_domain(self, raw: str, labels: list[str]) -> Expansion:
+        # A domain (meretidsammen.dk, www.kl.dk) is also found by its labels
+        # other than www and the top-level domain.
         terms: list[tuple[int, str]] = [(0, raw)]
         words: list[tuple[str, str]] = [(raw, raw)]
-        if tokenize.is_domain(labels):
-            for label in labels[:-1]:
-                if label != "www" and label not in self._stop and not tokenize.is_number(label):
-                    term = stem(label)
-                    if (0, term) not in terms:
-                        terms.append((0, term))
-                    words.append((label, term))
-        return Expansion(1, tuple(terms), raw, tuple(words))
+        for label in labels[:-1]:
+            if label != "www" and label not in self._stop and not tokenize.is_number(label):
+                term = stem(label)
+                if (0, term) not in terms:
+                    terms.append((0, term))
+                words.append((label, term))
+        return Expansion(1, tuple(terms), (raw,), tuple(words))
+
+    def _sequence(self, parts: list[str]) -> Expansion:
+        """Separate tokens that were written without a space between them."""
+        terms: list[tuple[int, str]] = []
+        query: list[str] = []
+        words: list[tuple[str, str]] = []
+        width = 0
+        for part in parts:
+            exp = self.expand(part) if part else Expansion(0, (), (), ())
+            terms += [(width + rel, term) for rel, term in exp.terms]
+            query += exp.query
+            words += exp.words
+            width += exp.width
+        return Expansion(width, tuple(terms), tuple(query), tuple(words))
 
     # -- indexing --------------------------------------------------------
 
@@ -151,9 +170,9 @@ class Analyzer:
         """Terms a non-phrase query word searches for (none for a stop word)."""
         out: list[str] = []
         for raw in tokenize.raw_tokens(normalize(word)):
-            whole = self.expand(raw).whole
-            if whole is not None and whole not in out:
-                out.append(whole)
+            for term in self.expand(raw).query:
+                if term not in out:
+                    out.append(term)
         return tuple(out)
 
     def phrase_terms(self, words: Iterable[str]) -> list[tuple[int, str]]:
@@ -169,8 +188,8 @@ class Analyzer:
             by_pos: dict[int, str] = {}
             for rel, term in exp.terms:
                 by_pos[rel] = term  # the last term at a position is the part, not the joined form
-            if exp.width == 1 and exp.whole is not None:
-                by_pos[0] = exp.whole
+            if exp.width == 1 and exp.query:
+                by_pos[0] = exp.query[0]
             out.extend((pos + rel, term) for rel, term in sorted(by_pos.items()))
             pos += exp.width
         return out

@@ -15,11 +15,11 @@ HYPHENS = "-\u2010\u2011"
 # Apostrophes between letters: ASCII and U+2019.
 APOSTROPHES = "'\u2019"
 
-_WORD = r"[^\W_]+"
-TOKEN_RE = re.compile(
-    rf"\d+(?:[.,]\d+)+"  # numbers with decimal comma / thousands dot, dates dd.mm.yy
-    rf"|{_WORD}(?:(?:[{HYPHENS}{APOSTROPHES}]|\.(?=[^\W_]))(?:{_WORD}))*"
-)
+# One raw token: word characters, joined by hyphens, apostrophes, dots or
+# commas with no space around them (kl’s, corona-smittens, 2,5, 150.000,
+# 05.05.14, meretidsammen.dk, bl.a). A simple pattern is ~1.6x faster than
+# one that tells these apart; the analyzer classifies each distinct token once.
+TOKEN_RE = re.compile(rf"\w+(?:[{HYPHENS}{APOSTROPHES}.,]\w+)*")
 NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
 _HYPHEN_SPLIT = re.compile(f"[{HYPHENS}]")
 _APOSTROPHE_SPLIT = re.compile(f"[{APOSTROPHES}]")

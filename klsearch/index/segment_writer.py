@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
+from array import array
 from pathlib import Path
 
 import numpy as np
@@ -23,20 +24,25 @@ _EPOCH = _dt.date(1970, 1, 1)
 class SegmentWriter:
     """Accumulates documents; :meth:`serialize` writes them as one segment.
 
-    Terms get writer-wide ids in order of first appearance; each raw token
-    is expanded once per segment into ``(width, ((rel, term id), ...))``.
+    Adding a document costs a regex pass and one C-level dictionary lookup
+    per token: each distinct raw token gets an id the first time it is
+    seen, with its analysis stored once in expansion tables (width, and
+    the ``(relative position, term id)`` pairs it indexes). Positions and
+    postings are then computed for the whole segment with numpy.
     """
 
     def __init__(self, analyzer: Analyzer) -> None:
         self._analyzer = analyzer
+        self._raw_ids: dict[str, int] = {}
+        self._raw: list[str] = []
+        self._width: list[int] = []
+        self._exp_start: list[int] = [0]
+        self._exp_rel: list[int] = []
+        self._exp_term: list[int] = []
         self._term_ids: dict[str, int] = {}
         self._terms: list[str] = []
-        self._expanded: dict[str, tuple[int, tuple[tuple[int, int], ...]]] = {}
-        self._chunks_terms: list[np.ndarray] = []
-        self._chunks_positions: list[np.ndarray] = []
-        self._chunks_docs: list[np.ndarray] = []
-        self._title_len: list[int] = []
-        self._body_len: list[int] = []
+        self._tokens = array("i")  # raw token ids, document by document, title then body
+        self._field_tokens = array("i")  # tokens per field: title, body, title, body, ...
         self._stored: list[bytes] = []
         self._ids: list[str] = []
         self._hashes: list[int] = []
@@ -48,42 +54,36 @@ class SegmentWriter:
     def __len__(self) -> int:
         return len(self._stored)
 
-    def _expand(self, raw: str) -> tuple[int, tuple[tuple[int, int], ...]]:
+    def _new_raw(self, raw: str) -> int:
         exp = self._analyzer.expand(raw)
-        ids = []
+        rid = len(self._raw)
+        self._raw_ids[raw] = rid
+        self._raw.append(raw)
+        self._width.append(exp.width)
         for rel, term in exp.terms:
             tid = self._term_ids.get(term)
             if tid is None:
                 tid = self._term_ids[term] = len(self._terms)
                 self._terms.append(term)
-            ids.append((rel, tid))
-        value = (exp.width, tuple(ids))
-        self._expanded[raw] = value
-        return value
+            self._exp_rel.append(rel)
+            self._exp_term.append(tid)
+        self._exp_start.append(len(self._exp_rel))
+        return rid
 
-    def _field(self, text: str, pos: int, tids: list[int], poss: list[int]) -> int:
-        expanded = self._expanded
-        start = pos
-        for raw in raw_tokens(normalize(text)):
-            exp = expanded.get(raw) or self._expand(raw)
-            for rel, tid in exp[1]:
-                tids.append(tid)
-                poss.append(pos + rel)
-            pos += exp[0]
-        return pos - start
+    def _field(self, text: str) -> int:
+        tokens = raw_tokens(normalize(text))
+        ids = list(map(self._raw_ids.get, tokens))
+        if None in ids:
+            for raw in set(tokens).difference(self._raw_ids):
+                self._new_raw(raw)
+            ids = list(map(self._raw_ids.get, tokens))
+        self._tokens.extend(ids)  # type: ignore[arg-type]
+        return len(ids)
 
     def add(self, doc: Document, stored: bytes | None = None, content_hash: int | None = None) -> None:
-        """Analyse and buffer one document (``stored``/``content_hash`` if already computed)."""
-        tids: list[int] = []
-        poss: list[int] = []
-        title_len = self._field(doc.title, 0, tids, poss)
-        body_len = self._field(doc.body, title_len + fmt.FIELD_GAP, tids, poss)
-        n = len(self._stored)
-        self._chunks_terms.append(np.array(tids, dtype=np.int32))
-        self._chunks_positions.append(np.array(poss, dtype=np.uint32))
-        self._chunks_docs.append(np.full(len(tids), n, dtype=np.uint32))
-        self._title_len.append(title_len)
-        self._body_len.append(body_len)
+        """Tokenise and buffer one document (``stored``/``content_hash`` if already computed)."""
+        self._field_tokens.append(self._field(doc.title))
+        self._field_tokens.append(self._field(doc.body))
         if stored is None:
             stored = stored_json(doc)
         self._stored.append(stored)
@@ -96,31 +96,49 @@ class SegmentWriter:
 
     def serialize(self, folder: Path) -> dict[str, object]:
         """Write the segment's files into the (new, empty) ``folder``; return its metadata."""
-        arrays = self._postings_arrays()
-        arrays.update(self._document_arrays())
+        terms, docs, positions, title_len, body_len = self._occurrences()
+        arrays = self._postings_arrays(terms, docs, positions, title_len)
+        del terms, docs, positions
+        arrays.update(self._document_arrays(title_len, body_len))
         meta: dict[str, object] = {
             "docs": len(self._stored),
             "category": sorted({c for c in self._category if c is not None}),
             "section": sorted({s for s in self._section if s is not None}),
-            "title_len_sum": int(sum(self._title_len)),
-            "body_len_sum": int(sum(self._body_len)),
+            "title_len_sum": int(title_len.sum()),
+            "body_len_sum": int(body_len.sum()),
         }
         arrays[fmt.CATEGORY] = _codes(self._category, meta["category"])  # type: ignore[arg-type]
         arrays[fmt.SECTION] = _codes(self._section, meta["section"])  # type: ignore[arg-type]
-        checksums = {}
-        for name, array in arrays.items():
-            save_array(folder / name, array)
-            checksums[name] = checksum(array)
-        meta["terms"] = int(len(arrays[fmt.TERMS_OFFSETS]) - 1)
-        meta["checksums"] = checksums
-        write_file(folder / fmt.SEGMENT_META, json.dumps(meta, ensure_ascii=False, indent=1).encode())
-        fsync_dir(folder)
-        return meta
+        return write_segment_files(folder, arrays, meta)
 
-    def _postings_arrays(self) -> dict[str, np.ndarray]:
-        tids = _concat(self._chunks_terms, np.int32)
-        positions = _concat(self._chunks_positions, np.uint32)
-        docs = _concat(self._chunks_docs, np.uint32)
+    def _occurrences(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Every indexed ``(term, doc, position)`` in document order, and the field lengths."""
+        raw = np.frombuffer(self._tokens, dtype=np.intc).astype(np.int64)
+        per_field = np.frombuffer(self._field_tokens, dtype=np.intc).astype(np.int64)
+        n_fields = len(per_field)
+        width = np.asarray(self._width, dtype=np.int64)[raw]
+        field_of = np.repeat(np.arange(n_fields), per_field)
+        field_len = np.bincount(field_of, weights=width, minlength=n_fields).astype(np.int64)
+        title_len, body_len = field_len[0::2], field_len[1::2]
+        # Position of each token: running width within its field, plus the field's offset.
+        before = np.cumsum(width) - width
+        first = np.cumsum(per_field) - per_field
+        base = np.append(before, 0)[first]
+        offset = np.zeros(n_fields, dtype=np.int64)
+        offset[1::2] = title_len + fmt.FIELD_GAP
+        pos = before - (base - offset)[field_of]
+        del before, width
+        # Each token emits the terms of its expansion.
+        exp_start = np.asarray(self._exp_start, dtype=np.int64)
+        count = (exp_start[1:] - exp_start[:-1])[raw]
+        token_of = np.repeat(np.arange(len(raw)), count)
+        entry = exp_start[raw][token_of] + (np.arange(len(token_of)) - np.repeat(np.cumsum(count) - count, count))
+        terms = np.asarray(self._exp_term, dtype=np.int32)[entry] if len(entry) else np.zeros(0, np.int32)
+        positions = pos[token_of] + (np.asarray(self._exp_rel, dtype=np.int64)[entry] if len(entry) else 0)
+        docs = (field_of[token_of] // 2).astype(np.uint32)
+        return terms, docs, positions, title_len, body_len
+
+    def _postings_arrays(self, tids: np.ndarray, docs: np.ndarray, positions: np.ndarray, title_len: np.ndarray) -> dict[str, np.ndarray]:
         present = np.unique(tids)
         local_terms = [self._terms[i] for i in present.tolist()]
         order = sorted(range(len(local_terms)), key=local_terms.__getitem__)
@@ -139,7 +157,7 @@ class SegmentWriter:
             new_run[1:] = (local[1:] != local[:-1]) | (docs[1:] != docs[:-1])
         run_starts = np.flatnonzero(new_run)
         tf = np.diff(np.append(run_starts, len(local)))
-        body_start = np.asarray(self._title_len, dtype=np.int64) + fmt.FIELD_GAP
+        body_start = title_len + fmt.FIELD_GAP
         in_title = positions < body_start[docs] if len(docs) else np.zeros(0, dtype=bool)
         tf_title = np.add.reduceat(in_title.astype(np.int64), run_starts) if len(run_starts) else tf
         post_terms = local[run_starts]
@@ -154,10 +172,10 @@ class SegmentWriter:
             fmt.TERMS_OFFSETS: term_offsets,
             fmt.POSTINGS_START: post_start,
             fmt.POSTINGS_DOCS: docs[run_starts].astype(np.uint32),
-            fmt.POSTINGS_TF: tf.astype(smallest_uint(int(tf.max(initial=0)))),
-            fmt.POSTINGS_TF_TITLE: tf_title.astype(smallest_uint(int(tf_title.max(initial=0)))),
+            fmt.POSTINGS_TF: narrow(tf),
+            fmt.POSTINGS_TF_TITLE: narrow(tf_title),
             fmt.POSITIONS_START: pos_start,
-            fmt.POSITIONS: positions.astype(smallest_uint(int(positions.max(initial=0)))),
+            fmt.POSITIONS: narrow(positions),
             fmt.WORDS_BLOB: word_blob,
             fmt.WORDS_OFFSETS: word_offsets,
             fmt.WORDS_TERM: np.array([t for _, t in words], dtype=np.int32),
@@ -165,27 +183,42 @@ class SegmentWriter:
 
     def _surface_words(self, remap: np.ndarray) -> list[tuple[str, int]]:
         pairs: set[tuple[str, int]] = set()
-        for raw in self._expanded:
+        for raw in self._raw:
             for word, term in self._analyzer.expand(raw).words:
                 pairs.add((word, int(remap[self._term_ids[term]])))
         return sorted(pairs)
 
-    def _document_arrays(self) -> dict[str, np.ndarray]:
-        title_len = np.asarray(self._title_len, dtype=np.int64)
-        body_len = np.asarray(self._body_len, dtype=np.int64)
+    def _document_arrays(self, title_len: np.ndarray, body_len: np.ndarray) -> dict[str, np.ndarray]:
         stored_blob, stored_offsets = _concat_bytes(self._stored)
         ids_blob, ids_offsets = encode_strings(self._ids)
         return {
             fmt.IDS_BLOB: ids_blob,
             fmt.IDS_OFFSETS: ids_offsets,
             fmt.DOC_HASH: np.asarray(self._hashes, dtype=np.uint64),
-            fmt.TITLE_LEN: title_len.astype(smallest_uint(int(title_len.max(initial=0)))),
-            fmt.BODY_LEN: body_len.astype(smallest_uint(int(body_len.max(initial=0)))),
+            fmt.TITLE_LEN: narrow(title_len),
+            fmt.BODY_LEN: narrow(body_len),
             fmt.YEAR: np.asarray(self._year, dtype=np.int16),
             fmt.DATE: np.asarray(self._date, dtype=np.int32),
             fmt.STORED_BLOB: stored_blob,
             fmt.STORED_OFFSETS: stored_offsets,
         }
+
+
+def write_segment_files(folder: Path, arrays: dict[str, np.ndarray], meta: dict[str, object]) -> dict[str, object]:
+    """Write a segment's arrays and ``segment.json`` (with their checksums) into ``folder``."""
+    checksums = {}
+    for name, array in arrays.items():
+        save_array(folder / name, array)
+        checksums[name] = checksum(array)
+    meta = {**meta, "terms": int(len(arrays[fmt.TERMS_OFFSETS]) - 1), "checksums": checksums}
+    write_file(folder / fmt.SEGMENT_META, json.dumps(meta, ensure_ascii=False, indent=1).encode())
+    fsync_dir(folder)
+    return meta
+
+
+def narrow(values: np.ndarray) -> np.ndarray:
+    """Non-negative integers in the narrowest unsigned dtype that holds them."""
+    return values.astype(smallest_uint(int(values.max(initial=0))))
 
 
 def stored_json(doc: Document) -> bytes:
@@ -196,10 +229,6 @@ def stored_json(doc: Document) -> bytes:
 def hash_stored(stored: bytes) -> int:
     """64-bit content hash of a stored document."""
     return int.from_bytes(hashlib.blake2b(stored, digest_size=8).digest(), "little")
-
-
-def _concat(chunks: list[np.ndarray], dtype: type) -> np.ndarray:
-    return np.concatenate(chunks) if chunks else np.zeros(0, dtype=dtype)
 
 
 def _concat_bytes(items: list[bytes]) -> tuple[np.ndarray, np.ndarray]:

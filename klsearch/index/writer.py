@@ -26,7 +26,8 @@ from .lock import WriteLock
 from .manifest import Manifest, read_manifest, write_manifest
 from .merge_policy import MergePolicy
 from .reader import _check_analyzer, _open_segment
-from .segment_writer import SegmentWriter, hash_stored, stored_json
+from .merge import merge_segments
+from .segment_writer import SegmentWriter, hash_stored, stored_json, write_segment_files
 from .storage import checksum, fsync_dir, rename, save_array
 
 DEFAULT_SEGMENT_DOCS = 100_000
@@ -217,7 +218,7 @@ class IndexWriter:
         writer = SegmentWriter(self.analyzer)
         for doc, stored, content_hash in self._pending.values():
             writer.add(doc, stored, content_hash)
-        entry = _write_segment(self.path / fmt.SEGMENTS_DIR, writer)
+        entry = _write_segment(self.path / fmt.SEGMENTS_DIR, writer.serialize)
         self._adopt(entry, [(doc_id, h) for doc_id, (_, _, h) in self._pending.items()])
         self._pending.clear()
 
@@ -237,22 +238,24 @@ class IndexWriter:
         """Merge the segments ``select`` names until it names none."""
         while (names := select(self._live_counts())) is not None:
             chosen = [e for e in self._segments if str(e["name"]) in names]
-            writer = SegmentWriter(self.analyzer)
-            moved: list[tuple[str, int]] = []
-            for entry in chosen:
-                name = str(entry["name"])
-                seg = _open_segment(self.path, {**entry, "deletes": None})
-                hashes = seg.hashes.tolist()
-                for num, doc_id in enumerate(seg.ids()):
-                    if not self._deleted[name][num]:
-                        writer.add(seg.document(num), content_hash=hashes[num])
-                        moved.append((doc_id, hashes[num]))
+            readers = [_open_segment(self.path, {**e, "deletes": None}) for e in chosen]
+            masks = [self._deleted[str(e["name"])] for e in chosen]
+            moved = [
+                (doc_id, h)
+                for seg, mask in zip(readers, masks)
+                for doc_id, h, dead in zip(seg.ids(), seg.hashes.tolist(), mask.tolist())
+                if not dead
+            ]
             self._segments = [e for e in self._segments if str(e["name"]) not in names]
             for name in names:
                 self._deleted.pop(name, None)
                 self._dirty.discard(name)
             if moved:
-                self._adopt(_write_segment(self.path / fmt.SEGMENTS_DIR, writer), moved)
+                arrays, meta = merge_segments(readers, masks)
+                entry = _write_segment(
+                    self.path / fmt.SEGMENTS_DIR, lambda folder: write_segment_files(folder, arrays, meta)
+                )
+                self._adopt(entry, moved)
 
     def _segments_with_deletes(self) -> list[dict[str, object]]:
         entries = []
@@ -276,11 +279,12 @@ class IndexWriter:
         return entries
 
 
-def _write_segment(segments_dir: Path, writer: SegmentWriter) -> dict[str, object]:
+def _write_segment(segments_dir: Path, serialize: Callable[[Path], dict[str, object]]) -> dict[str, object]:
+    """Write a segment into a temporary folder, rename it into place, return its manifest entry."""
     name = f"seg-{uuid.uuid4().hex[:16]}"
     tmp = segments_dir / f".tmp-{name}"
     tmp.mkdir()
-    meta = writer.serialize(tmp)
+    meta = serialize(tmp)
     rename(tmp, segments_dir / name)
     files: dict[str, int] = dict(meta["checksums"])  # type: ignore[call-overload]
     files[fmt.SEGMENT_META] = checksum((segments_dir / name / fmt.SEGMENT_META).read_bytes())
