@@ -19,6 +19,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import klsearch
+from klsearch.analysis import Analyzer
+from klsearch.index.writer import build_index
 from klsearch.corpus import read_bundled_corpus
 
 JUDGMENTS = Path(__file__).resolve().parent.parent / "tests" / "data" / "judged_queries.tsv"
@@ -90,10 +92,30 @@ def evaluate(
     }
 
 
-def build_bundled_index(path: str | os.PathLike[str]) -> Path:
-    """Index the bundled KL corpus at ``path``."""
-    klsearch.build_index(path, read_bundled_corpus())
+def build_bundled_index(path: str | os.PathLike[str], analyzer: Analyzer | None = None) -> Path:
+    """Index the bundled KL corpus at ``path`` (with the default or the given analyzer)."""
+    build_index(path, read_bundled_corpus(), analyzer=analyzer)
     return Path(path)
+
+
+# Analyzer variants compared by --variants: each switch of the Danish analysis on its own.
+VARIANTS = {
+    "Snowball only (lowercase, stop, stem)": {"lemmas": False, "decompound": False, "folding": False},
+    "+ folding (aa/å, accents)": {"lemmas": False, "decompound": False, "folding": True},
+    "+ base forms": {"lemmas": True, "decompound": False, "folding": True},
+    "+ decompounding (default)": {"lemmas": True, "decompound": True, "folding": True},
+    "decompounding without base forms": {"lemmas": False, "decompound": True, "folding": True},
+}
+
+
+def compare_variants(judgments: Judgments) -> str:
+    """nDCG@10 and recall@10 of each analyzer variant, as a markdown table."""
+    lines = [f"| analyzer | nDCG@{K} | recall@{K} |", "|---|---:|---:|"]
+    for name, switches in VARIANTS.items():
+        with tempfile.TemporaryDirectory() as tmp:
+            result = evaluate(build_bundled_index(Path(tmp) / "kl", Analyzer(**switches)), judgments)
+        lines.append(f"| {name} | {result['ndcg']:.3f} | {result['recall']:.3f} |")
+    return "\n".join(lines)
 
 
 def report(result: Mapping[str, object], k: int = K) -> str:
@@ -123,8 +145,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--index", help="evaluate this index instead of a fresh one of the bundled corpus")
     parser.add_argument("--judgments", default=str(JUDGMENTS), help="judgments TSV (default: %(default)s)")
     parser.add_argument("--json", action="store_true", help="print the full result as JSON")
+    parser.add_argument("--variants", action="store_true", help="compare the analyzer's switches")
     args = parser.parse_args(argv)
     judgments = load_judgments(args.judgments)
+    if args.variants:
+        print(compare_variants(judgments))
+        return
     if args.index:
         result = evaluate(args.index, judgments)
     else:

@@ -14,9 +14,13 @@ from . import tokenize
 from .normalize import display_text, normalize
 from .stem import stem, stemmer_version
 from .stopwords import danish_stop_words
+from .words import WordAnalyzer, complete_suspended
 
+# Compound parts are indexed as their own terms under this mark, so a query
+# can find "formand" inside "næstformand" but rank it below "formand" itself.
+PART_MARK = "~"
 ANALYZER_NAME = "klsearch-danish"
-ANALYZER_VERSION = 1
+ANALYZER_VERSION = 2
 _CACHE_LIMIT = 1_000_000
 
 
@@ -27,13 +31,16 @@ class Expansion:
     ``terms`` are ``(relative position, term)`` pairs; ``width`` is how many
     positions the token occupies (a hyphenated word takes one per part);
     ``query`` are the terms a non-phrase query searches for (none for a stop
-    word); ``words`` are ``(surface word, term)`` pairs for prefix search.
+    word); ``words`` are ``(surface word, term)`` pairs for prefix search;
+    ``parts`` are the terms of a compound's parts, which a query also looks
+    for near each other ("folkeskolereform" finds "reform af folkeskolen").
     """
 
     width: int
     terms: tuple[tuple[int, str], ...]
     query: tuple[str, ...]
     words: tuple[tuple[str, str], ...]
+    parts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -50,9 +57,19 @@ class Token:
 class Analyzer:
     """Danish analysis shared by indexing and querying."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, lemmas: bool = True, decompound: bool = True, folding: bool = True) -> None:
         self._stop = danish_stop_words()
         self._cache: dict[str, Expansion] = {}
+        self._words = WordAnalyzer(lemmas=lemmas, decompound=decompound, folding=folding)
+
+    @classmethod
+    def from_config(cls, config: dict[str, object]) -> "Analyzer":
+        """The analyzer an index records in its manifest (its switches)."""
+        return cls(
+            lemmas=bool(config.get("lemmas", True)),
+            decompound=bool(config.get("decompound", True)),
+            folding=bool(config.get("folding", True)),
+        )
 
     @property
     def config(self) -> dict[str, object]:
@@ -62,6 +79,9 @@ class Analyzer:
             "version": ANALYZER_VERSION,
             "stemmer": stemmer_version(),
             "stop_words": len(self._stop),
+            "lemmas": self._words.lemmas,
+            "decompound": self._words.decompound,
+            "folding": self._words.folding,
         }
 
     def expand(self, raw: str) -> Expansion:
@@ -89,23 +109,29 @@ class Analyzer:
         parts = [tokenize.strip_apostrophe(p) for p in tokenize.hyphen_parts(raw)]
         if len(parts) == 1:
             return self._expand_word(parts[0])
-        joined = "".join(parts)
-        whole = stem(joined)
-        terms: list[tuple[int, str]] = [(0, whole)]
-        words: list[tuple[str, str]] = [(joined, whole)]
+        # Hyphenated (corona-smittens) or broken at a line end (praktik-pladser):
+        # the joined word at the first position, each part at its own.
+        joined = self._expand_word("".join(parts))
+        terms = list(joined.terms)
+        words = list(joined.words)
         for i, part in enumerate(parts):
-            if part and part not in self._stop:
-                term = stem(part)
-                if (i, term) not in terms:
-                    terms.append((i, term))
-                words.append((part, term))
-        return Expansion(len(parts), tuple(terms), (whole,), tuple(words))
+            exp = self._expand_word(part)
+            terms += [(i, t) for _, t in exp.terms if (i, t) not in terms]
+            words += exp.words
+        part_terms = tuple(t for p in parts for t in self._expand_word(p).query)
+        return Expansion(len(parts), tuple(terms), joined.query, tuple(words), part_terms)
 
     def _expand_word(self, word: str) -> Expansion:
         if not word or word in self._stop:
             return Expansion(1, (), (), ())
-        term = stem(word)
-        return Expansion(1, ((0, term),), (term,), ((word, term),))
+        folded = self._words.fold(word)
+        if folded in self._stop:
+            return Expansion(1, (), (), ())
+        analysis = self._words.analyze(folded)
+        inside = dict.fromkeys(PART_MARK + t for t in analysis.parts + analysis.related)
+        terms = tuple((0, t) for t in (*analysis.whole, *inside))
+        words = tuple((w, t) for w in dict.fromkeys((word, folded)) for t in analysis.whole)
+        return Expansion(1, terms, analysis.whole[:1], words, analysis.parts)
 
     def _expand_domain(self, raw: str, labels: list[str]) -> Expansion:
         # A domain (meretidsammen.dk, www.kl.dk) is also found by its labels
@@ -136,12 +162,16 @@ class Analyzer:
 
     # -- indexing --------------------------------------------------------
 
+    def index_tokens(self, text: str) -> list[str]:
+        """The raw tokens a field's text is indexed as (suspended hyphens completed)."""
+        return tokenize.raw_tokens(complete_suspended(normalize(text), self._words))
+
     def index_terms(self, text: str, start: int = 0) -> tuple[list[tuple[str, int]], int]:
         """``(term, position)`` pairs of a field's text and the field's width."""
         cache = self._cache
         out: list[tuple[str, int]] = []
         pos = start
-        for raw in tokenize.raw_tokens(normalize(text)):
+        for raw in self.index_tokens(text):
             exp = cache.get(raw) or self.expand(raw)
             for rel, term in exp.terms:
                 out.append((term, pos + rel))
@@ -165,6 +195,10 @@ class Analyzer:
             pos += exp.width
 
     # -- querying --------------------------------------------------------
+
+    def query_expansions(self, word: str) -> list[Expansion]:
+        """The expansions of a non-phrase query word's tokens."""
+        return [self.expand(raw) for raw in tokenize.raw_tokens(normalize(word))]
 
     def query_terms(self, word: str) -> tuple[str, ...]:
         """Terms a non-phrase query word searches for (none for a stop word)."""
@@ -199,4 +233,4 @@ class Analyzer:
         return tokenize.strip_apostrophe(normalize(word).strip())
 
 
-__all__ = ["Analyzer", "Expansion", "Token", "display_text", "normalize"]
+__all__ = ["PART_MARK", "Analyzer", "Expansion", "Token", "display_text", "normalize"]

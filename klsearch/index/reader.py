@@ -23,9 +23,9 @@ class IndexReader:
 
     def __init__(self, path: str | os.PathLike[str], analyzer: Analyzer | None = None) -> None:
         self.path = Path(path)
-        self.analyzer = analyzer or Analyzer()
         self.manifest, self.segments = _open_snapshot(self.path)
-        _check_analyzer(self.path, self.manifest.analyzer, self.analyzer.config)
+        _check_analyzer(self.path, self.manifest.analyzer, Analyzer().config)
+        self.analyzer = analyzer or Analyzer.from_config(self.manifest.analyzer)
         self.doc_count = sum(s.live_count for s in self.segments)
         self.avg_title_len = self._average(lambda s: s.title_len)
         self.avg_body_len = self._average(lambda s: s.body_len)
@@ -98,6 +98,7 @@ def _open_segment(index_dir: Path, entry: dict[str, object]) -> SegmentReader:
 
 
 def _check_analyzer(path: Path, stored: dict[str, object], current: dict[str, object]) -> None:
+    """The index's analysis must be one this version of klsearch performs."""
     keys = ("name", "version", "stemmer")
     if any(stored.get(k) != current.get(k) for k in keys):
         described = ", ".join(f"{k}={stored.get(k)}" for k in keys)

@@ -11,8 +11,6 @@ from pathlib import Path
 import numpy as np
 
 from ..analysis import Analyzer
-from ..analysis.normalize import normalize
-from ..analysis.tokenize import raw_tokens
 from ..document import Document
 from . import format as fmt
 from .storage import checksum, fsync_dir, save_array, smallest_uint, write_file
@@ -71,7 +69,7 @@ class SegmentWriter:
         return rid
 
     def _field(self, text: str) -> int:
-        tokens = raw_tokens(normalize(text))
+        tokens = self._analyzer.index_tokens(text)
         ids = list(map(self._raw_ids.get, tokens))
         if None in ids:
             for raw in set(tokens).difference(self._raw_ids):

@@ -53,7 +53,6 @@ class IndexWriter:
     ) -> None:
         self.path = Path(path)
         self.path.mkdir(parents=True, exist_ok=True)
-        self.analyzer = analyzer or Analyzer()
         self.segment_docs = segment_docs
         self.merge_policy = merge_policy or MergePolicy()
         self._lock = WriteLock(self.path)
@@ -63,9 +62,12 @@ class IndexWriter:
             try:
                 self._committed = read_manifest(self.path)
             except IndexNotFoundError:
-                self._committed = Manifest(generation=0, analyzer=self.analyzer.config)
+                self._committed = Manifest(generation=0, analyzer={})
             if not replace and self._committed.segments:
-                _check_analyzer(self.path, self._committed.analyzer, self.analyzer.config)
+                _check_analyzer(self.path, self._committed.analyzer, Analyzer().config)
+                # an existing index keeps the analysis it was built with
+                analyzer = analyzer or Analyzer.from_config(self._committed.analyzer)
+            self.analyzer = analyzer or Analyzer()
             remove_unreferenced(self.path, self._committed)
         except BaseException:
             self._lock.release()

@@ -11,9 +11,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..analysis.analyzer import PART_MARK
 from ..index.reader import IndexReader
 from . import tree
 from .bm25 import idf
+
+
+# A word found only inside a compound scores this share of a match of the word
+# itself; a compound's parts found near each other score this share of the
+# parts' idf. Both rank such documents below ones that use the word as typed.
+PART_WEIGHT = 0.5
+NEAR_WEIGHT = 0.5
+NEAR_WINDOW = 3
 
 
 @dataclass
@@ -26,6 +35,15 @@ class TermLeaf:
 class PhraseLeaf:
     terms: list[str]
     offsets: list[int]
+    weight: float
+
+
+@dataclass
+class NearLeaf:
+    """Every group has a term within ``window`` positions of the first group's."""
+
+    groups: list[list[str]]
+    window: int
     weight: float
 
 
@@ -61,7 +79,7 @@ class BoolPlan:
     must_not: list["Plan"] = field(default_factory=list)
 
 
-Plan = TermLeaf | PhraseLeaf | PrefixLeaf | FilterLeaf | MatchAllLeaf | MatchNoneLeaf | BoolPlan
+Plan = TermLeaf | PhraseLeaf | NearLeaf | PrefixLeaf | FilterLeaf | MatchAllLeaf | MatchNoneLeaf | BoolPlan
 
 
 @dataclass
@@ -125,9 +143,25 @@ class Compiler:
         return idf(self.reader.doc_count, self.reader.doc_freq(term))
 
     def _term(self, text: str) -> Plan:
-        terms = self.analyzer.query_terms(text)
-        self.highlights.terms.update(terms)
-        leaves: list[Plan] = [TermLeaf(t, self._weight(t)) for t in terms]
+        """A word: its own terms; weaker, the same word inside compounds; and
+        for a compound, its parts near each other ("reform af folkeskolen")."""
+        leaves: list[Plan] = []
+        for exp in self.analyzer.query_expansions(text):
+            for term in exp.query:
+                inside = PART_MARK + term
+                self.highlights.terms.update((term, inside))
+                df, df_inside = self.reader.doc_freq(term), self.reader.doc_freq(inside)
+                weight = idf(self.reader.doc_count, df + df_inside)
+                if df:
+                    leaves.append(TermLeaf(term, weight))
+                if df_inside:
+                    leaves.append(TermLeaf(inside, weight * PART_WEIGHT))
+            if len(exp.parts) >= 2:
+                groups = [[part, PART_MARK + part] for part in exp.parts]
+                dfs = [sum(self.reader.doc_freq(t) for t in group) for group in groups]
+                if all(dfs):
+                    weight = NEAR_WEIGHT * sum(idf(self.reader.doc_count, df) for df in dfs)
+                    leaves.append(NearLeaf(groups, NEAR_WINDOW, weight))
         if not leaves:
             return MatchNoneLeaf()
         return leaves[0] if len(leaves) == 1 else BoolPlan(should=leaves)

@@ -13,13 +13,14 @@ from .compile import (
     FilterLeaf,
     MatchAllLeaf,
     MatchNoneLeaf,
+    NearLeaf,
     PhraseLeaf,
     Plan,
     PrefixLeaf,
     TermLeaf,
     gather_ranges,
 )
-from .phrase import phrase_matches
+from .phrase import near_matches, phrase_matches
 
 
 @dataclass
@@ -60,7 +61,7 @@ class SegmentScorer:
         dense[docs] = scores
         return mask, dense
 
-    def sparse(self, plan: TermLeaf | PhraseLeaf | PrefixLeaf) -> tuple[np.ndarray, np.ndarray]:
+    def sparse(self, plan: TermLeaf | PhraseLeaf | NearLeaf | PrefixLeaf) -> tuple[np.ndarray, np.ndarray]:
         """``(docs, scores)`` of a scoring leaf; docs ascending and unique."""
         seg = self.seg
         if isinstance(plan, TermLeaf):
@@ -80,10 +81,16 @@ class SegmentScorer:
             tf_sum = np.bincount(inverse, weights=tf, minlength=len(docs))
             title_sum = np.bincount(inverse, weights=tf_title, minlength=len(docs))
             return docs, self._score(plan.weight, docs, title_sum, tf_sum)
-        tids = [seg.term_id(t) for t in plan.terms]
-        if min(tids) < 0:
-            return _EMPTY_DOCS, _EMPTY_SCORES
-        match_docs, starts = phrase_matches(seg, tids, plan.offsets)
+        if isinstance(plan, NearLeaf):
+            groups = [[tid for tid in map(seg.term_id, group) if tid >= 0] for group in plan.groups]
+            if not all(groups):
+                return _EMPTY_DOCS, _EMPTY_SCORES
+            match_docs, starts = near_matches(seg, groups, plan.window)
+        else:
+            tids = [seg.term_id(t) for t in plan.terms]
+            if min(tids) < 0:
+                return _EMPTY_DOCS, _EMPTY_SCORES
+            match_docs, starts = phrase_matches(seg, tids, plan.offsets)
         docs, inverse = np.unique(match_docs, return_inverse=True)
         body_start = seg.title_len[docs].astype(np.int64) + 1
         in_title = starts < body_start[inverse]

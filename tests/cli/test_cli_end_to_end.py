@@ -89,7 +89,8 @@ def test_names_and_possessives(kl_index) -> None:
     assert titles(answer)[0] in {"KL fyrer Arne Eggert øjeblikkeligt", "Arne Eggert bliver direktør"}
     assert all(h["section"] == "Navne" for h in answer["hits"][:2])
     possessive = query(kl_index, "KL’s formand", "-n", "1")
-    assert "**formand**" in possessive["hits"][0]["snippet"]
+    snippet = possessive["hits"][0]["snippet"]
+    assert "**KL" in snippet and re.search(r"\*\*form(and|ænd)", snippet), snippet
 
 
 def test_hyphenated_word_found_by_its_part(kl_index) -> None:

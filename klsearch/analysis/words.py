@@ -1,0 +1,108 @@
+"""The terms of one Danish word: careful folding, base forms, compound parts.
+
+A word known to the lexicon is indexed under its dictionary base forms
+(ledelsen -> ledelse, børn -> barn, årene -> år), which keeps apart what
+Snowball conflates (ledelse/ledighed -> led) and joins what it misses
+(år/året, sundhedsvæsen/-væsnet). Unknown words fall back to Snowball. A
+compound is also indexed under its parts and its two-part sub-compounds,
+so "dagpenge" finds "dagpengekommissionens".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from .compounds import Decompounder
+from .folding import fold
+from .lexicon import Lexicon, get_lexicon
+from .stem import stem
+
+# Shorter words are rarely compounds; skipping them keeps analysis fast.
+MIN_COMPOUND_LENGTH = 7
+
+
+@dataclass(frozen=True)
+class WordTerms:
+    """``whole``: the word's own terms; ``parts``: its compound parts' terms, in order;
+    ``related``: sub-compounds (folkeskole in folkeskolereform)."""
+
+    whole: tuple[str, ...]
+    parts: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+
+    @property
+    def all(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(self.whole + self.parts + self.related))
+
+
+class WordAnalyzer:
+    """Terms of single lower-cased words, with each feature switchable for measurements."""
+
+    def __init__(self, *, lemmas: bool = True, decompound: bool = True, folding: bool = True) -> None:
+        self.lemmas = lemmas
+        self.decompound = decompound
+        self.folding = folding
+
+    @cached_property
+    def _lexicon(self) -> Lexicon:
+        return get_lexicon()
+
+    @cached_property
+    def _decompounder(self) -> Decompounder:
+        return Decompounder(lexicon=self._lexicon)
+
+    def fold(self, word: str) -> str:
+        return fold(word) if self.folding else word
+
+    def base(self, word: str) -> tuple[str, ...]:
+        """Base forms, or the Snowball stem for a word the lexicon does not know."""
+        if self.lemmas:
+            forms = self._lexicon.base_forms(word)
+            if forms:
+                return forms[:2]
+        return (stem(word),)
+
+    def head(self, word: str) -> str | None:
+        """The last part of a compound as written (området in ungeområdet), or None."""
+        parts = self._decompounder.parts(self.fold(word)) if self.decompound else ()
+        return word[parts[-1].start :] if len(parts) >= 2 else None
+
+    def analyze(self, word: str) -> WordTerms:
+        """Terms of a lower-case word (folded first)."""
+        word = self.fold(word)
+        parts = self._decompounder.parts(word) if self.decompound and len(word) >= MIN_COMPOUND_LENGTH else ()
+        known = self.lemmas and bool(self._lexicon.base_forms(word))
+        if len(parts) < 2:
+            return WordTerms(self.base(word))
+        head = parts[-1]
+        if known:
+            whole = self.base(word)
+        else:  # an unknown compound: its modifier as written plus the head's base form
+            whole = tuple(word[: head.start] + b for b in self.base(head.text)) if self.lemmas else (stem(word),)
+        part_terms = tuple(self.base(p.text)[0] for p in parts)
+        related = []
+        for k in range(2, len(parts)):
+            related.append(self.base(word[: parts[k - 1].end])[0])  # folkeskole(reform)
+            related.append(self.base(word[parts[-k].start :])[0])  # (folke)skolereform
+        return WordTerms(whole, part_terms, tuple(related))
+
+
+def complete_suspended(text: str, words: WordAnalyzer) -> str:
+    """Complete suspended hyphens: "børne- og ungeområdet" -> "børneområdet og ungeområdet".
+
+    The completed word replaces the truncated one, so the token count and
+    every position stay as they were.
+    """
+    if "- " not in text and "-, " not in text:
+        return text
+
+    def complete(match: re.Match[str]) -> str:
+        head = words.head(match.group(2))
+        return match.group(1) + head if head else match.group(0)
+
+    return _SUSPENDED.sub(complete, text)
+
+
+_SUSPENDED = re.compile(r"(\w+)-(?=(?:,?\s+\w+-)*,?\s+(?:og|eller|samt|til)\s+(\w+))")
