@@ -12,8 +12,7 @@ import numpy as np
 
 from . import format as fmt
 from .segment_reader import SegmentReader
-from .segment_writer import narrow
-from .strings import encode_strings
+from .segment_writer import narrow, postings_file_arrays
 
 
 def merge_segments(segments: list[SegmentReader], deleted: list[np.ndarray]) -> tuple[dict[str, np.ndarray], dict[str, object]]:
@@ -68,21 +67,9 @@ def merge_segments(segments: list[SegmentReader], deleted: list[np.ndarray]) -> 
                 words.add((seg.words[i], new_term))
     sorted_words = sorted(words)
 
-    term_blob, term_offsets = encode_strings([all_terms[i] for i in present.tolist()])
-    word_blob, word_offsets = encode_strings([w for w, _ in sorted_words])
-    arrays = {
-        fmt.TERMS_BLOB: term_blob,
-        fmt.TERMS_OFFSETS: term_offsets,
-        fmt.POSTINGS_START: post_start,
-        fmt.POSTINGS_DOCS: doc.astype(np.uint32),
-        fmt.POSTINGS_TF: narrow(tf),
-        fmt.POSTINGS_TF_TITLE: narrow(tf_title),
-        fmt.POSITIONS_START: pos_start,
-        fmt.POSITIONS: narrow(positions),
-        fmt.WORDS_BLOB: word_blob,
-        fmt.WORDS_OFFSETS: word_offsets,
-        fmt.WORDS_TERM: np.array([t for _, t in sorted_words], dtype=np.int32),
-    }
+    arrays = postings_file_arrays(
+        [all_terms[i] for i in present.tolist()], post_start, doc, tf, tf_title, pos_start, positions, sorted_words
+    )
     meta = _document_arrays(segments, deleted, arrays)
     return arrays, meta
 

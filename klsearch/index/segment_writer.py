@@ -162,22 +162,9 @@ class SegmentWriter:
         post_start = np.searchsorted(post_terms, np.arange(n_terms + 1)).astype(np.int64)
         pos_start = np.searchsorted(local, np.arange(n_terms + 1)).astype(np.int64)
 
-        words = self._surface_words(remap)
-        term_blob, term_offsets = encode_strings(sorted_terms)
-        word_blob, word_offsets = encode_strings([w for w, _ in words])
-        return {
-            fmt.TERMS_BLOB: term_blob,
-            fmt.TERMS_OFFSETS: term_offsets,
-            fmt.POSTINGS_START: post_start,
-            fmt.POSTINGS_DOCS: docs[run_starts].astype(np.uint32),
-            fmt.POSTINGS_TF: narrow(tf),
-            fmt.POSTINGS_TF_TITLE: narrow(tf_title),
-            fmt.POSITIONS_START: pos_start,
-            fmt.POSITIONS: narrow(positions),
-            fmt.WORDS_BLOB: word_blob,
-            fmt.WORDS_OFFSETS: word_offsets,
-            fmt.WORDS_TERM: np.array([t for _, t in words], dtype=np.int32),
-        }
+        return postings_file_arrays(
+            sorted_terms, post_start, docs[run_starts], tf, tf_title, pos_start, positions, self._surface_words(remap)
+        )
 
     def _surface_words(self, remap: np.ndarray) -> list[tuple[str, int]]:
         pairs: set[tuple[str, int]] = set()
@@ -212,6 +199,34 @@ def write_segment_files(folder: Path, arrays: dict[str, np.ndarray], meta: dict[
     write_file(folder / fmt.SEGMENT_META, json.dumps(meta, ensure_ascii=False, indent=1).encode())
     fsync_dir(folder)
     return meta
+
+
+def postings_file_arrays(
+    terms: list[str],
+    postings_start: np.ndarray,
+    docs: np.ndarray,
+    tf: np.ndarray,
+    tf_title: np.ndarray,
+    positions_start: np.ndarray,
+    positions: np.ndarray,
+    words: list[tuple[str, int]],
+) -> dict[str, np.ndarray]:
+    """The term dictionary, postings, positions and surface words as the files store them."""
+    term_blob, term_offsets = encode_strings(terms)
+    word_blob, word_offsets = encode_strings([w for w, _ in words])
+    return {
+        fmt.TERMS_BLOB: term_blob,
+        fmt.TERMS_OFFSETS: term_offsets,
+        fmt.POSTINGS_START: postings_start,
+        fmt.POSTINGS_DOCS: docs.astype(np.uint32),
+        fmt.POSTINGS_TF: narrow(tf),
+        fmt.POSTINGS_TF_TITLE: narrow(tf_title),
+        fmt.POSITIONS_START: positions_start,
+        fmt.POSITIONS: narrow(positions),
+        fmt.WORDS_BLOB: word_blob,
+        fmt.WORDS_OFFSETS: word_offsets,
+        fmt.WORDS_TERM: np.array([t for _, t in words], dtype=np.int32),
+    }
 
 
 def narrow(values: np.ndarray) -> np.ndarray:
