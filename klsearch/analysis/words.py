@@ -95,7 +95,7 @@ def complete_suspended(text: str, words: WordAnalyzer) -> str:
     The completed word replaces the truncated one, so the token count and
     every position stay as they were.
     """
-    if "- " not in text and "-, " not in text:
+    if not _HANGING_HYPHEN.search(text):  # a cheap test first: the full pattern is slow
         return text
 
     def complete(match: re.Match[str]) -> str:
@@ -105,4 +105,5 @@ def complete_suspended(text: str, words: WordAnalyzer) -> str:
     return _SUSPENDED.sub(complete, text)
 
 
-_SUSPENDED = re.compile(r"(\w+)-(?=(?:,?\s+\w+-)*,?\s+(?:og|eller|samt|til)\s+(\w+))")
+_HANGING_HYPHEN = re.compile(r"\w-,?\s")
+_SUSPENDED = re.compile(r"\b(\w+)-(?=(?:,?\s+\w+-)*,?\s+(?:og|eller|samt|til)\s+(\w+))")
