@@ -44,6 +44,7 @@ class WordAnalyzer:
         self.lemmas = lemmas
         self.decompound = decompound
         self.folding = folding
+        self._heads: dict[str, str | None] = {}
 
     @cached_property
     def _lexicon(self) -> Lexicon:
@@ -66,8 +67,12 @@ class WordAnalyzer:
 
     def head(self, word: str) -> str | None:
         """The last part of a compound as written (området in ungeområdet), or None."""
-        parts = self._decompounder.parts(self.fold(word)) if self.decompound else ()
-        return word[parts[-1].start :] if len(parts) >= 2 else None
+        if word not in self._heads:
+            parts = self._decompounder.parts(self.fold(word)) if self.decompound else ()
+            if len(self._heads) > 100_000:
+                self._heads.clear()
+            self._heads[word] = word[parts[-1].start :] if len(parts) >= 2 else None
+        return self._heads[word]
 
     def analyze(self, word: str) -> WordTerms:
         """Terms of a lower-case word (folded first)."""
@@ -95,15 +100,29 @@ def complete_suspended(text: str, words: WordAnalyzer) -> str:
     The completed word replaces the truncated one, so the token count and
     every position stay as they were.
     """
-    if not _HANGING_HYPHEN.search(text):  # a cheap test first: the full pattern is slow
-        return text
+    pieces: list[str] = []
+    done = 0
+    for hyphen in _hanging_hyphens(text):
+        match = _SUSPENDED.match(text, hyphen)
+        start = _WORD_BEFORE.search(text, max(done, hyphen - 60), hyphen) if match else None
+        head = words.head(match.group(1)) if match and start else None
+        if start and head:
+            pieces += [text[done : start.start()], start.group() + head]
+            done = hyphen + 1
+    return "".join(pieces) + text[done:] if pieces else text
 
-    def complete(match: re.Match[str]) -> str:
-        head = words.head(match.group(2))
-        return match.group(1) + head if head else match.group(0)
 
-    return _SUSPENDED.sub(complete, text)
+def _hanging_hyphens(text: str) -> list[int]:
+    """Offsets of hyphens after a letter and before a space or comma (str.find is fast)."""
+    found = []
+    for needle in ("- ", "-,"):
+        i = text.find(needle)
+        while i > 0:
+            if text[i - 1].isalnum():
+                found.append(i)
+            i = text.find(needle, i + 1)
+    return sorted(found)
 
 
-_HANGING_HYPHEN = re.compile(r"\w-,?\s")
-_SUSPENDED = re.compile(r"\b(\w+)-(?=(?:,?\s+\w+-)*,?\s+(?:og|eller|samt|til)\s+(\w+))")
+_SUSPENDED = re.compile(r"-(?=(?:,?\s+\w+-)*,?\s+(?:og|eller|samt|til)\s+(\w+))")
+_WORD_BEFORE = re.compile(r"\w+$")
