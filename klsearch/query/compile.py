@@ -29,6 +29,7 @@ NEAR_WINDOW = 3
 class TermLeaf:
     term: str
     weight: float
+    term_ids: list[int] | None = None  # per segment, -1 where absent; looked up when None
 
 
 @dataclass
@@ -36,6 +37,7 @@ class PhraseLeaf:
     terms: list[str]
     offsets: list[int]
     weight: float
+    term_ids: list[list[int]] | None = None  # per segment, one id (or -1) per term
 
 
 @dataclass
@@ -45,6 +47,7 @@ class NearLeaf:
     groups: list[list[str]]
     window: int
     weight: float
+    group_ids: list[list[list[int]]] | None = None  # per segment, the ids present of each group
 
 
 @dataclass
@@ -97,6 +100,20 @@ class Compiler:
         self.reader = reader
         self.analyzer = reader.analyzer
         self.highlights = Highlights()
+        self._terms: dict[str, tuple[list[int], int]] = {}
+
+    def _lookup(self, term: str) -> tuple[list[int], int]:
+        """``(per-segment ids, live document frequency)`` of ``term``, looked up once per query."""
+        found = self._terms.get(term)
+        if found is None:
+            segments = self.reader.segments
+            ids = [seg.term_id(term) for seg in segments]
+            df = sum(seg.live_doc_freq(tid) for seg, tid in zip(segments, ids) if tid >= 0)
+            found = self._terms[term] = (ids, df)
+        return found
+
+    def _doc_freq(self, term: str) -> int:
+        return self._lookup(term)[1]
 
     def compile(self, node: tree.Node) -> Plan:
         if isinstance(node, tree.BooleanQuery):
@@ -135,12 +152,19 @@ class Compiler:
             return MatchNoneLeaf()  # every positive clause was a stop word or unknown
         if not plan.must and not plan.should and not plan.must_not:
             return MatchNoneLeaf()
+        if (dropped or plan.should) and plan.must and all(map(_is_filter, plan.must)):
+            # Filters restrict, words rank: "skole category:Politik" means the
+            # word within the category, not the whole category.
+            if not plan.should:
+                return MatchNoneLeaf()
+            words = plan.should[0] if len(plan.should) == 1 else BoolPlan(should=plan.should)
+            plan = BoolPlan(must=[*plan.must, words], must_not=plan.must_not)
         if len(plan.should) == 1 and not plan.must and not plan.must_not:
             return plan.should[0]
         return plan
 
     def _weight(self, term: str) -> float:
-        return idf(self.reader.doc_count, self.reader.doc_freq(term))
+        return idf(self.reader.doc_count, self._doc_freq(term))
 
     def _term(self, text: str) -> Plan:
         """A word: its own terms; weaker, the same word inside compounds; and
@@ -150,18 +174,22 @@ class Compiler:
             for term in exp.query:
                 inside = PART_MARK + term
                 self.highlights.terms.update((term, inside))
-                df, df_inside = self.reader.doc_freq(term), self.reader.doc_freq(inside)
+                df, df_inside = self._doc_freq(term), self._doc_freq(inside)
                 weight = idf(self.reader.doc_count, df + df_inside)
                 if df:
-                    leaves.append(TermLeaf(term, weight))
+                    leaves.append(TermLeaf(term, weight, self._lookup(term)[0]))
                 if df_inside:
-                    leaves.append(TermLeaf(inside, weight * PART_WEIGHT))
+                    leaves.append(TermLeaf(inside, weight * PART_WEIGHT, self._lookup(inside)[0]))
             if len(exp.parts) >= 2:
                 groups = [[part, PART_MARK + part] for part in exp.parts]
-                dfs = [sum(self.reader.doc_freq(t) for t in group) for group in groups]
+                dfs = [sum(self._doc_freq(t) for t in group) for group in groups]
                 if all(dfs):
                     weight = NEAR_WEIGHT * sum(idf(self.reader.doc_count, df) for df in dfs)
-                    leaves.append(NearLeaf(groups, NEAR_WINDOW, weight))
+                    group_ids = [
+                        [[tid for tid in (self._lookup(t)[0][i] for t in group) if tid >= 0] for group in groups]
+                        for i in range(len(self.reader.segments))
+                    ]
+                    leaves.append(NearLeaf(groups, NEAR_WINDOW, weight, group_ids))
         if not leaves:
             return MatchNoneLeaf()
         return leaves[0] if len(leaves) == 1 else BoolPlan(should=leaves)
@@ -173,10 +201,11 @@ class Compiler:
         self.highlights.terms.update(t for _, t in positioned)
         if len(positioned) == 1:
             term = positioned[0][1]
-            return TermLeaf(term, self._weight(term))
+            return TermLeaf(term, self._weight(term), self._lookup(term)[0])
         offsets = [p for p, _ in positioned]
         terms = [t for _, t in positioned]
-        return PhraseLeaf(terms, offsets, sum(self._weight(t) for t in terms))
+        term_ids = [[self._lookup(t)[0][i] for t in terms] for i in range(len(self.reader.segments))]
+        return PhraseLeaf(terms, offsets, sum(self._weight(t) for t in terms), term_ids)
 
     def _prefix(self, text: str) -> Plan:
         prefix = self.analyzer.normalize_word(text)
@@ -192,6 +221,15 @@ class Compiler:
         if doc_freq == 0:
             return MatchNoneLeaf()
         return PrefixLeaf(prefix, idf(self.reader.doc_count, doc_freq), per_segment)
+
+
+def _is_filter(plan: Plan) -> bool:
+    """True for plans that only restrict (facet and year filters), never score."""
+    if isinstance(plan, FilterLeaf):
+        return True
+    if isinstance(plan, BoolPlan):
+        return all(map(_is_filter, plan.must + plan.should + plan.must_not))
+    return False
 
 
 def gather_ranges(starts: np.ndarray, values: np.ndarray, ids: np.ndarray) -> np.ndarray:

@@ -1,27 +1,42 @@
-"""Search one index snapshot: parse, compile, score every segment, rank, count facets."""
+"""Search one index snapshot: parse, compile, score every segment, rank, count facets.
+
+Per segment the plan gives the matching documents and their scores
+(``evaluate.py``, sparse: work in proportion to the postings read); deleted
+documents are dropped; facets are counted over every match (``facets.py``);
+the segment's best ``offset + limit`` are picked without sorting the rest;
+the candidates of all segments are merged. Hits read their stored document
+and make their snippet only when asked (``results.Hit``).
+"""
 
 from __future__ import annotations
 
 import time
-from collections import Counter
 from collections.abc import Iterable, Mapping
+from functools import partial
 from typing import Literal
 
 import numpy as np
 
+from ..document import Document
 from ..errors import KlsearchError
 from ..index.reader import IndexReader
+from ..index.segment_reader import SegmentReader
 from . import tree
 from .bm25 import BM25Params
-from .compile import Compiler
+from .compile import Compiler, Highlights
 from .evaluate import SegmentScorer
-from .facets import FACETS, count_facets, ordered
+from .facets import FACETS, SegmentFacets, ordered
 from .highlight import DEFAULT_MARKS, snippet
 from .parser import parse
 from .results import Hit, SearchResult
 
 Sort = Literal["score", "date"]
 FilterValue = str | int | tuple[int, int] | Iterable[str]
+
+# Above this many matches, top-k first narrows the candidates with a threshold
+# guessed from a sample of the scores (exact: checked, with a full selection as fallback).
+_SAMPLE_ABOVE = 4096
+_SAMPLE_SIZE = 512
 
 
 class Searcher:
@@ -52,7 +67,7 @@ class Searcher:
             raise KlsearchError("limit and offset must not be negative")
         if sort not in ("score", "date"):
             raise KlsearchError(f"unknown sort {sort!r} (use 'score' or 'date')")
-        facets = tuple(facets)
+        facets = tuple(dict.fromkeys(facets))
         for facet in facets:
             if facet not in FACETS:
                 raise KlsearchError(f"unknown facet {facet!r} (known: {', '.join(FACETS)})")
@@ -63,72 +78,125 @@ class Searcher:
         plan = compiler.compile(parsed)
 
         total = 0
-        counters: dict[str, Counter[str]] = {}
-        candidates: list[tuple[float, int, int, int]] = []  # (sort key, tie, segment, doc)
+        counts: dict[str, dict[str, int]] = {f: {} for f in facets}
+        candidates: list[tuple[float, float, int, int]] = []  # (sort key, -score, segment, doc)
         want = offset + limit
         for scorer in self._scorers:
-            mask, scores = scorer.evaluate(plan)
-            if scorer.seg.live is not None:
-                mask &= scorer.seg.live
-            docs = np.flatnonzero(mask)
+            seg = scorer.seg
+            docs, scores = scorer.evaluate(plan)
+            every = docs is None
+            if every:
+                docs = seg.live_docs
+                scores = None if scores is None else scores[docs]
+            elif seg.live is not None and len(docs):
+                keep = seg.live[docs]
+                docs = docs[keep]
+                if scores is not None:
+                    scores = scores[keep]
+            if not len(docs):
+                continue
             total += len(docs)
-            count_facets(scorer.seg, docs, facets, counters)
-            if want and len(docs):
-                candidates += _top(scorer, docs, scores, want, sort)
+            if facets:
+                counter = SegmentFacets.of(seg, facets)
+                counter.add(counter.count_live() if every else counter.count(docs), counts)
+            if want:
+                candidates += _top(seg, scorer.index, docs, scores, want, sort, every)
         candidates.sort()
+        make_snippet = partial(_snippet, self.reader.analyzer, compiler.highlights, marks)
+        segments = self.reader.segments
         hits = [
-            self._hit(seg_i, doc, score, compiler, marks)
-            for _, score, seg_i, doc in candidates[offset:want]
+            Hit.lazy(segments[seg_i].doc_id(doc), -neg if neg else 0.0, segments[seg_i], doc, make_snippet)
+            for _, neg, seg_i, doc in candidates[offset:want]
         ]
         return SearchResult(
             query=query,
             total=total,
             hits=hits,
-            facets={f: ordered(counters.get(f, Counter()), f) for f in facets},
+            facets={f: ordered(counts[f], f) for f in facets},
             took_ms=(time.perf_counter() - started) * 1000,
         )
 
-    def _hit(self, seg_i: int, doc: int, score: float, compiler: Compiler, marks: tuple[str, str]) -> Hit:
-        document = self.reader.segments[seg_i].document(doc)
-        text = document.body or document.title
-        return Hit(
-            id=document.id,
-            score=-score if score else 0.0,
-            title=document.title,
-            date=document.date.isoformat() if document.date else None,
-            year=document.year,
-            category=document.category,
-            section=document.section,
-            url=document.url,
-            snippet=snippet(self.reader.analyzer, text, compiler.highlights, marks=marks),
-            document=document,
-        )
+
+def _snippet(analyzer, highlights: Highlights, marks: tuple[str, str], document: Document) -> str:  # type: ignore[no-untyped-def]
+    return snippet(analyzer, document.body or document.title, highlights, marks=marks)
 
 
-def _top(scorer: SegmentScorer, docs: np.ndarray, scores: np.ndarray, want: int, sort: Sort) -> list[tuple]:
-    """The segment's best ``want`` candidates as sortable tuples.
+def _top(
+    seg: SegmentReader, seg_i: int, docs: np.ndarray, scores: np.ndarray | None, want: int, sort: Sort, every: bool
+) -> list[tuple[float, float, int, int]]:
+    """The segment's best ``want`` matches as sortable tuples.
 
-    Tuples are ``(primary key, -score, segment, doc)`` so a plain sort ranks
-    them; ties fall back to document order, which keeps results stable.
+    Tuples are ``(primary key, -score, segment, doc)``, so a plain sort ranks
+    them: by score (or newest date first, then score), ties in document order.
+    The selection here is exact for that order: nothing that would rank among
+    the first ``want`` of the segment is left out.
     """
-    neg = -scores[docs]
+    n = len(docs)
     if sort == "date":
-        dates = scorer.seg.date[docs].astype(np.int64)
-        primary = -dates  # newest first; missing dates (most negative) sort last
+        if every and scores is None and n > want:
+            picked = _newest_live(seg)[:want]
+            return [(float(-d), 0.0, seg_i, doc) for d, doc in zip(seg.date[picked].tolist(), picked.tolist())]
+        dates = seg.date[docs]
+        keep = _best_dates(dates, docs, scores, want)
+        neg = [0.0] * len(keep) if scores is None else (-scores[keep]).tolist()
+        return [(float(-d), s, seg_i, doc) for d, s, doc in zip(dates[keep].tolist(), neg, docs[keep].tolist())]
+    if scores is None or n <= want:
+        keep = docs[:want] if scores is None else docs
+        neg = [0.0] * len(keep) if scores is None else (-scores).tolist()
+        return [(s, s, seg_i, doc) for s, doc in zip(neg, keep.tolist())]
+    idx = _best_scores(scores, want)
+    neg = (-scores[idx]).tolist()
+    return [(s, s, seg_i, doc) for s, doc in zip(neg, docs[idx].tolist())]
+
+
+def _best_scores(scores: np.ndarray, want: int) -> np.ndarray:
+    """Positions of the ``want`` highest scores (``len(scores) > want``); ties go to the lowest positions."""
+    n = len(scores)
+    cand: np.ndarray | None = None
+    if n > _SAMPLE_ABOVE and want * 8 < n:
+        # Guess a threshold from a strided sample so that a few times ``want`` pass;
+        # if fewer than ``want`` pass, the guess was too high: select over everything.
+        step = n // _SAMPLE_SIZE
+        sample = scores[::step]
+        m = len(sample)
+        rank = min(m, 4 * want * m // n + 8)
+        guess = np.partition(sample, m - rank)[m - rank]
+        passed = np.flatnonzero(scores >= guess)
+        if len(passed) >= want:
+            cand = passed
+    if cand is None:
+        cand = np.arange(n)
+        sub = scores
     else:
-        primary = neg
-    if len(docs) > want:
-        cut = np.partition(primary, want - 1)[want - 1]
-        # Among documents tying at the cut, the earliest win, so pages are stable.
-        better = np.flatnonzero(primary < cut)
-        tied = np.flatnonzero(primary == cut)[: want - len(better)]
-        keep = np.concatenate((better, tied))
-    else:
-        keep = np.arange(len(docs))
-    return [
-        (float(primary[i]), float(neg[i]), scorer.index, int(docs[i]))
-        for i in keep.tolist()
-    ]
+        sub = scores[cand]
+    cut = np.partition(sub, len(sub) - want)[len(sub) - want]  # the want-th highest score
+    better = cand[sub > cut]
+    tied = cand[sub == cut][: want - len(better)]
+    return np.concatenate((better, tied))
+
+
+def _best_dates(dates: np.ndarray, docs: np.ndarray, scores: np.ndarray | None, want: int) -> np.ndarray:
+    """Positions of the ``want`` newest matches; same dates by score, then document order."""
+    n = len(dates)
+    if n <= want:
+        return np.arange(n)
+    cut = np.partition(dates, n - want)[n - want]  # the want-th newest date
+    better = np.flatnonzero(dates > cut)
+    tied = np.flatnonzero(dates == cut)
+    need = want - len(better)
+    if scores is not None:
+        tied = tied[np.lexsort((docs[tied], -scores[tied]))]
+    return np.concatenate((better, tied[:need]))
+
+
+def _newest_live(seg: SegmentReader) -> np.ndarray:
+    """Live documents newest first, same dates in document order (computed once per segment)."""
+
+    def make() -> np.ndarray:
+        docs = seg.live_docs
+        return docs[np.lexsort((docs, -seg.date[docs].astype(np.int64)))]
+
+    return seg.derived("newest_live", make)
 
 
 def _filter_clauses(filters: Mapping[str, FilterValue]) -> tuple[tree.Clause, ...]:

@@ -180,3 +180,11 @@ def test_index_reports_bad_jsonl_with_file_and_line(tmp_path) -> None:
     assert bad.exit_code == 2 and f"{data}:2" in bad.output
     skipped = CliRunner().invoke(cli, ["index", str(data), "--index", str(tmp_path / "i"), "--skip-bad"])
     assert skipped.exit_code == 0 and "Indexed 2 documents" in skipped.output
+
+
+def test_words_with_filters_must_still_match(kl_index) -> None:
+    everything = query(kl_index, "category:Politik", "-n", "0")["total"]
+    words = query(kl_index, "lærernes arbejdstid category:Politik", "-n", "50")
+    assert 0 < words["total"] < everything
+    assert query(kl_index, "xyzzyq category:Politik")["total"] == 0
+    assert query(kl_index, "* category:Politik", "-n", "0")["total"] == everything
