@@ -39,7 +39,7 @@ def texts(n_docs: int) -> list[str]:
 
 
 def index_chain(analyzer: Analyzer, fields: list[str], writer: SegmentWriter | None = None) -> tuple[int, float]:
-    writer = writer or SegmentWriter(analyzer)
+    writer = writer if writer is not None else SegmentWriter(analyzer)
     started = time.perf_counter()
     tokens = 0
     for text in fields:

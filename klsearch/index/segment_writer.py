@@ -70,13 +70,15 @@ class SegmentWriter:
 
     def _field(self, text: str) -> int:
         tokens = self._analyzer.index_tokens(text)
-        ids = list(map(self._raw_ids.get, tokens))
-        if None in ids:
+        mark = len(self._tokens)
+        try:
+            self._tokens.extend(map(self._raw_ids.get, tokens))  # type: ignore[arg-type]
+        except TypeError:  # a token not seen before in this segment (get gave None)
+            del self._tokens[mark:]
             for raw in set(tokens).difference(self._raw_ids):
                 self._new_raw(raw)
-            ids = list(map(self._raw_ids.get, tokens))
-        self._tokens.extend(ids)  # type: ignore[arg-type]
-        return len(ids)
+            self._tokens.extend(map(self._raw_ids.get, tokens))  # type: ignore[arg-type]
+        return len(tokens)
 
     def add(self, doc: Document, stored: bytes | None = None, content_hash: int | None = None) -> None:
         """Tokenise and buffer one document (``stored``/``content_hash`` if already computed)."""
