@@ -91,6 +91,13 @@ class Highlights:
 
     terms: set[str] = field(default_factory=set)
     prefixes: set[str] = field(default_factory=set)
+    keys: set[str] = field(default_factory=set)  # a token containing none of these cannot match
+
+    def add_key(self, word: str) -> None:
+        """Remember the start of a word a matching token must contain (and its aa spelling)."""
+        key = word.lstrip(PART_MARK)[:3]
+        if key:
+            self.keys.update((key, key.replace("å", "aa")))
 
 
 class Compiler:
@@ -170,10 +177,14 @@ class Compiler:
         """A word: its own terms; weaker, the same word inside compounds; and
         for a compound, its parts near each other ("reform af folkeskolen")."""
         leaves: list[Plan] = []
+        self.highlights.add_key(self.analyzer.normalize_word(text))
         for exp in self.analyzer.query_expansions(text):
+            for part in exp.parts:
+                self.highlights.add_key(part)
             for term in exp.query:
                 inside = PART_MARK + term
                 self.highlights.terms.update((term, inside))
+                self.highlights.add_key(term)
                 df, df_inside = self._doc_freq(term), self._doc_freq(inside)
                 weight = idf(self.reader.doc_count, df + df_inside)
                 if df:
@@ -199,6 +210,8 @@ class Compiler:
         if not positioned:
             return MatchNoneLeaf()
         self.highlights.terms.update(t for _, t in positioned)
+        for word in (*words, *(t for _, t in positioned)):
+            self.highlights.add_key(self.analyzer.normalize_word(word))
         if len(positioned) == 1:
             term = positioned[0][1]
             return TermLeaf(term, self._weight(term), self._lookup(term)[0])
@@ -212,6 +225,7 @@ class Compiler:
         if not prefix:
             return MatchNoneLeaf()
         self.highlights.prefixes.add(prefix)
+        self.highlights.add_key(prefix)
         per_segment = [seg.terms_with_prefix(prefix) for seg in self.reader.segments]
         doc_freq = 0
         for seg, tids in zip(self.reader.segments, per_segment):

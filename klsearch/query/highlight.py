@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..analysis import Analyzer, display_text
+from ..analysis import Analyzer, display_text, normalize
+from ..analysis.tokenize import raw_token_spans
 from .compile import Highlights
 
 DEFAULT_MARKS = ("**", "**")
@@ -23,12 +24,16 @@ def snippet(
     if not highlights.terms and not highlights.prefixes:
         end = _best_window(shown, [], max_chars)[1]
         return shown[:end] + ("…" if end < len(shown) else "")
-    spans = [
-        (tok.start, tok.end)
-        for tok in analyzer.tokens(shown)
-        if highlights.terms.intersection(tok.terms)
-        or any(tok.token.startswith(p) for p in highlights.prefixes)
-    ]
+    spans = []
+    keys = highlights.keys
+    for raw, start, end in raw_token_spans(normalize(shown)):
+        # Analysing a token costs far more than this substring test.
+        if not any(key in raw for key in keys):
+            continue
+        if any(raw.startswith(p) for p in highlights.prefixes) or highlights.terms.intersection(
+            term for _, term in analyzer.expand(raw).terms
+        ):
+            spans.append((start, end))
     start, end = _best_window(shown, spans, max_chars)
     out: list[str] = ["…" if start > 0 else ""]
     cursor = start
