@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import re
 import struct
 import sys
@@ -226,11 +227,7 @@ def roles(flags: frozenset[int]) -> int:
 
 def rule(form: str, base: str) -> Rule:
     """The (strip, append) rule that turns form into base."""
-    common = 0
-    for a, b in zip(form, base):
-        if a != b:
-            break
-        common += 1
+    common = len(os.path.commonprefix((form, base)))
     return len(form) - common, base[common:]
 
 

@@ -19,7 +19,7 @@ import bm25s
 import numpy as np
 
 from benchmarks.engines import Base, Unsupported, dir_size
-from benchmarks.engines.common import analysis_fingerprint, analyzer, read_corpus
+from benchmarks.engines.common import PreAnalysed, read_corpus
 
 try:
     import numba  # noqa: F401
@@ -29,7 +29,7 @@ except ImportError:
     BACKEND = "numpy"
 
 
-class Engine(Base):
+class Engine(PreAnalysed, Base):
     name = "bm25s"
     capabilities = {
         "facets": False, "filters": True, "phrases": False, "fields": False,
@@ -38,13 +38,6 @@ class Engine(Base):
                  "one field (title and body as one bag of words); filters as a weight mask over every document; "
                  "with numba the first query after open compiles its kernels (seconds)",
     }
-
-    def __init__(self):
-        self.index_fn, self.query_fn, self.analysis = analyzer()
-        self.capabilities = dict(self.capabilities, analysis=self.capabilities["analysis"] + "; " + self.analysis)
-
-    def fingerprint(self, corpus_path: str) -> str:
-        return analysis_fingerprint(self.index_fn, corpus_path)
 
     def versions(self):
         from importlib.metadata import version

@@ -89,3 +89,16 @@ def analysis_fingerprint(index_fn, corpus_path: str, n_docs: int = 200) -> str:
     for d in itertools.islice(read_corpus(corpus_path), n_docs):
         h.update("\x1f".join(index_fn(d["title"] + "\n" + d["body"])).encode())
     return h.hexdigest()[:16]
+
+
+class PreAnalysed:
+    """For peers without Danish analysis: they index text analysed by klsearch's analyzer."""
+
+    capabilities: dict
+
+    def __init__(self):
+        self.index_fn, self.query_fn, self.analysis = analyzer()
+        self.capabilities = dict(self.capabilities, analysis=self.capabilities["analysis"] + "; " + self.analysis)
+
+    def fingerprint(self, corpus_path: str) -> str:
+        return analysis_fingerprint(self.index_fn, corpus_path)

@@ -15,14 +15,14 @@ import os
 import sqlite3
 
 from benchmarks.engines import Base
-from benchmarks.engines.common import analysis_fingerprint, analyzer, facets_from_pairs, read_corpus
+from benchmarks.engines.common import PreAnalysed, facets_from_pairs, read_corpus
 
 
 def _quote(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-class Engine(Base):
+class Engine(PreAnalysed, Base):
     name = "fts5"
     capabilities = {
         "facets": True, "filters": True, "phrases": True, "fields": True,
@@ -32,13 +32,6 @@ class Engine(Base):
                  "analyzer puts at one position (compound or hyphen parts) follow one another in the flat text, "
                  "so a phrase next to such a word can miss",
     }
-
-    def __init__(self):
-        self.index_fn, self.query_fn, self.analysis = analyzer()
-        self.capabilities = dict(self.capabilities, analysis=self.capabilities["analysis"] + "; " + self.analysis)
-
-    def fingerprint(self, corpus_path: str) -> str:
-        return analysis_fingerprint(self.index_fn, corpus_path)
 
     def versions(self):
         return {"sqlite": sqlite3.sqlite_version}

@@ -20,6 +20,7 @@ synde|ren), and a derivation of a listed word only where that word splits
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -257,9 +258,4 @@ def _order(word: str, options: dict[int, _Reading]) -> list[_Spans]:
 
 
 def _common_prefix(a: str, b: str) -> int:
-    n = 0
-    for x, y in zip(a, b):
-        if x != y:
-            break
-        n += 1
-    return n
+    return len(os.path.commonprefix((a, b)))

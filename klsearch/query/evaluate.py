@@ -45,7 +45,7 @@ from .compile import (
     TermLeaf,
     gather_ranges,
 )
-from .phrase import near_matches, phrase_matches
+from .phrase import is_member, near_matches, phrase_matches
 
 Result = tuple["np.ndarray | None", "np.ndarray | None"]
 
@@ -257,7 +257,7 @@ class SegmentScorer:
             if excluded is None:
                 return _EMPTY_DOCS
             if len(excluded):
-                docs = docs[~_member(docs, excluded)]
+                docs = docs[~is_member(docs, excluded)]
         return docs
 
     def _keep(self, docs: np.ndarray, nots: list[Plan], not_filters: list[Plan]) -> np.ndarray:
@@ -274,7 +274,7 @@ class SegmentScorer:
                 keep[:] = False
                 return keep
             if len(excluded):
-                keep &= ~_member(docs, excluded)
+                keep &= ~is_member(docs, excluded)
         return keep
 
     def _union(self, parts: list[Result]) -> Result:
@@ -480,15 +480,6 @@ def _runs(sorted_docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return sorted_docs[first], inverse
 
 
-def _member(docs: np.ndarray, others: np.ndarray) -> np.ndarray:
-    """Which of ``docs`` are in ``others`` (both ascending)."""
-    if len(others) == 0:
-        return np.zeros(len(docs), dtype=bool)
-    pos = np.searchsorted(others, docs)
-    pos[pos == len(others)] = 0
-    return others[pos] == docs
-
-
 def _intersect_all(sets: list[np.ndarray]) -> np.ndarray:
     """Documents in every one of ``sets`` (each ascending)."""
     sets = sorted(sets, key=len)
@@ -496,7 +487,7 @@ def _intersect_all(sets: list[np.ndarray]) -> np.ndarray:
     for other in sets[1:]:
         if not len(docs):
             break
-        docs = docs[_member(docs, other)]
+        docs = docs[is_member(docs, other)]
     return docs
 
 

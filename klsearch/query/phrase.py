@@ -99,7 +99,7 @@ def _candidates(seg: SegmentReader, groups: list[list[int]]) -> np.ndarray:
         if len(candidates) * _PROBE_RATIO < sum(len(d) for d in lists):
             found = np.zeros(len(candidates), dtype=bool)
             for docs in lists:
-                found |= _member(candidates, docs)
+                found |= is_member(candidates, docs)
         else:
             mask = np.zeros(seg.doc_count, dtype=bool)
             for docs in lists:
@@ -187,7 +187,7 @@ def _group_keys(seg: SegmentReader, group: list[int], chosen: _Chosen | None) ->
     return union_sorted([_position_keys(seg, tid, chosen, exact=False) for tid in group])
 
 
-def _member(values: np.ndarray, others: np.ndarray) -> np.ndarray:
+def is_member(values: np.ndarray, others: np.ndarray) -> np.ndarray:
     """Which of ``values`` are in ``others`` (ascending), by binary search."""
     if len(others) == 0:
         return np.zeros(len(values), dtype=bool)
@@ -205,7 +205,7 @@ def intersect_sorted(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     if a.dtype != b.dtype:
         common = np.result_type(a.dtype, b.dtype)
         a, b = a.astype(common), b.astype(common)
-    return a[_member(a, b)]
+    return a[is_member(a, b)]
 
 
 def union_sorted(arrays: list[np.ndarray]) -> np.ndarray:
