@@ -11,7 +11,7 @@ import dataclasses
 import unicodedata
 from collections.abc import Iterator
 
-from .analyzer import Analyzer, Token
+from .analyzer import PART_MARK, Analyzer, Token
 from .normalize import display_text
 
 
@@ -39,23 +39,25 @@ def source_tokens(text: str, analyzer: Analyzer | None = None) -> Iterator[Token
 def explain(text: str, *, query: bool = False, analyzer: Analyzer | None = None) -> list[dict]:
     """One row per token: ``{"token", "position", "start", "end", "terms"}``.
 
-    ``token`` is ``text[start:end]``. ``terms`` are the indexed terms, or with
-    ``query=True`` the terms a (non-phrase) query for the token searches for;
-    a stop word has none.
+    ``token`` is ``text[start:end]``. ``terms`` are the indexed terms (compound
+    parts marked ``~``), or with ``query=True`` the terms a (non-phrase) query
+    for the token searches for: the word's own terms, then the same inside
+    compounds (``~term``, weaker); a stop word has none. A compound in a query
+    also gets ``"near"``: the parts it looks for close to each other.
     """
     analyzer = analyzer or Analyzer()
     rows = []
     for tok in source_tokens(text, analyzer):
-        terms = analyzer.query_terms(tok.token) if query else tok.terms
-        rows.append(
-            {
-                "token": text[tok.start : tok.end],
-                "position": tok.position,
-                "start": tok.start,
-                "end": tok.end,
-                "terms": list(terms),
-            }
-        )
+        row: dict = {"token": text[tok.start : tok.end], "position": tok.position, "start": tok.start, "end": tok.end}
+        if query:
+            expansions = analyzer.query_expansions(tok.token)
+            row["terms"] = [t for exp in expansions for term in exp.query for t in (term, PART_MARK + term)]
+            parts = [p for exp in expansions for p in exp.parts]
+            if len(parts) >= 2:
+                row["near"] = parts
+        else:
+            row["terms"] = list(tok.terms)
+        rows.append(row)
     return rows
 
 
@@ -71,7 +73,8 @@ def format_explanation(rows: list[dict]) -> str:
             str(row["position"]),
             f"{row['start']}-{row['end']}",
             row["token"],
-            " ".join(row["terms"]) or "(no terms: stop word)",
+            (" ".join(row["terms"]) or "(no terms: stop word)")
+            + (f"  (parts near each other: {' '.join(row['near'])})" if row.get("near") else ""),
         )
         for row in rows
     ]

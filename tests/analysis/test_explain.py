@@ -34,14 +34,18 @@ def test_index_terms_are_what_the_index_gets() -> None:
 
 
 def test_query_terms_per_token() -> None:
-    rows = explain("lærernes og Corona-smittens", query=True)
+    rows = explain("lærernes og Corona-smittens folkeskolereform", query=True)
+    whole = A.query_terms("Corona-smittens")[0]
     assert [row["terms"] for row in rows] == [
-        list(A.query_terms("lærernes")),
+        [A.query_terms("lærernes")[0], "~" + A.query_terms("lærernes")[0]],
         [],
-        list(A.query_terms("Corona-smittens")),
+        [whole, "~" + whole],  # the whole word (and inside compounds), not its parts
+        ["folkeskolereform", "~folkeskolereform"],
     ]
-    assert len(rows[2]["terms"]) == 1  # the whole word, not its parts
-    assert [row["token"] for row in rows] == ["lærernes", "og", "Corona-smittens"]
+    assert rows[2]["near"] == ["corona", "smitte"]
+    assert rows[3]["near"] == ["folke", "skole", "reform"]
+    assert "near" not in rows[0]
+    assert [row["token"] for row in rows] == ["lærernes", "og", "Corona-smittens", "folkeskolereform"]
 
 
 def test_offsets_are_into_the_text_as_given() -> None:
