@@ -268,7 +268,6 @@ def generate(n_docs: int, seed: int = 1, out: str = WORK, queries: bool = True, 
     gen = Generator(seed)
     df: Counter = Counter()
     t0 = time.perf_counter()
-    n_words = 0
     with open(p["jsonl"] + ".tmp", "w", encoding="utf-8") as fh:
         for i in range(n_docs):
             doc, words = gen.document_and_words(i)

@@ -178,11 +178,6 @@ class Analyzer:
             pos += exp.width
         return out, pos - start
 
-    def surface_words(self, text: str) -> Iterator[tuple[str, str]]:
-        """Distinct ``(surface word, term)`` pairs of a text, for prefix search."""
-        for raw in set(tokenize.raw_tokens(normalize(text))):
-            yield from self.expand(raw).words
-
     def tokens(self, text: str) -> Iterator[Token]:
         """Every token of ``text`` with position, offsets and indexed terms.
 

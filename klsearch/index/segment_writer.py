@@ -194,9 +194,9 @@ class SegmentWriter:
 def write_segment_files(folder: Path, arrays: dict[str, np.ndarray], meta: dict[str, object]) -> dict[str, object]:
     """Write a segment's arrays and ``segment.json`` (with their checksums) into ``folder``."""
     checksums = {}
-    for name, array in arrays.items():
-        save_array(folder / name, array)
-        checksums[name] = checksum(array)
+    for name, values in arrays.items():
+        save_array(folder / name, values)
+        checksums[name] = checksum(values)
     meta = {**meta, "terms": int(len(arrays[fmt.TERMS_OFFSETS]) - 1), "checksums": checksums}
     write_file(folder / fmt.SEGMENT_META, json.dumps(meta, ensure_ascii=False, indent=1).encode())
     fsync_dir(folder)

@@ -99,15 +99,6 @@ def checksum(data: bytes | memoryview | np.ndarray) -> int:
     return zlib.crc32(data)
 
 
-def file_checksum(path: Path) -> int:
-    """CRC-32 of a file's bytes."""
-    crc = 0
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            crc = zlib.crc32(block, crc)
-    return crc
-
-
 def smallest_uint(max_value: int) -> type[np.unsignedinteger]:
     """The narrowest unsigned dtype that holds ``max_value``."""
     for dtype in (np.uint8, np.uint16, np.uint32):

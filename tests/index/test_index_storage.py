@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from klsearch import (
     CorruptIndexError,
-    Document,
     IndexLockedError,
     IndexNotFoundError,
     IndexVersionError,
