@@ -2,7 +2,8 @@
 
     python -m benchmarks.worker build NAME CORPUS WORKDIR
         builds the index; the last stdout line is JSON: seconds, docs, size_bytes,
-        peak_rss (this process's own peak VmHWM, tantivy's writer threads included).
+        peak_rss (this process's own peak VmHWM, tantivy's writer threads included)
+        and peak_rss_tree (this process plus its child processes, sampled).
     python -m benchmarks.worker serve NAME WORKDIR [--cpu N]
         imports and opens the engine (timed), then answers JSON lines on stdin:
         {"op": "search", "q": {...}} -> {"ns", "ids", "facets"}, {"unsupported": why} or {"error": what}
@@ -36,6 +37,39 @@ def _peak_rss() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
 
 
+class TreePeak:
+    """Peak summed RSS of this process and its descendants (worker processes), sampled."""
+
+    def __init__(self, interval: float = 0.02) -> None:
+        import threading
+
+        self.peak = 0
+        self._interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        import psutil
+
+        me = psutil.Process()
+        while not self._stop.wait(self._interval):
+            total = 0
+            for proc in [me, *me.children(recursive=True)]:
+                try:
+                    total += proc.memory_info().rss
+                except psutil.Error:  # a child that just ended
+                    pass
+            self.peak = max(self.peak, total)
+
+    def __enter__(self) -> "TreePeak":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 def _rss() -> int:
     with open("/proc/self/statm") as fh:
         return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
@@ -66,10 +100,11 @@ def main(argv: list[str]) -> int:
     if mode == "build":
         corpus, workdir = argv[2], argv[3]
         base_rss = _rss()
-        t = time.perf_counter()
-        info = engine.build(corpus, workdir)
-        secs = time.perf_counter() - t
-        send(dict(info, seconds=secs, peak_rss=_peak_rss(), rss_before=base_rss,
+        with TreePeak() as tree:
+            t = time.perf_counter()
+            info = engine.build(corpus, workdir)
+            secs = time.perf_counter() - t
+        send(dict(info, seconds=secs, peak_rss=_peak_rss(), peak_rss_tree=max(tree.peak, _peak_rss()), rss_before=base_rss,
                   capabilities=engine.capabilities, versions=engine.versions()))
         return 0
 

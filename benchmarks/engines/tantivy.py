@@ -5,6 +5,9 @@ stopword("danish"), stemmer("danish")) registered on the Index before the
 writer is made and again after every Index.open (tantivy does not store it);
 top-10 with search(..., count=False) so its block-max pruning stays on; facet
 counts with aggregate() (terms aggregations) on fast fields, a second pass.
+Title, body, date, category and section are stored (tantivy's default
+compressed doc store), as klsearch stores every document: a search library
+shows titles and snippets of its hits, and index sizes compare like with like.
 """
 
 from __future__ import annotations
@@ -33,10 +36,11 @@ def _analyzer():
 def _schema():
     sb = tv.SchemaBuilder()
     sb.add_text_field("id", stored=True, tokenizer_name="raw")
-    sb.add_text_field("title", tokenizer_name=ANALYZER)
-    sb.add_text_field("body", tokenizer_name=ANALYZER)
-    sb.add_text_field("category", fast=True, tokenizer_name="raw")
-    sb.add_text_field("section", fast=True, tokenizer_name="raw")
+    sb.add_text_field("title", stored=True, tokenizer_name=ANALYZER)
+    sb.add_text_field("body", stored=True, tokenizer_name=ANALYZER)
+    sb.add_text_field("date", stored=True, tokenizer_name="raw")
+    sb.add_text_field("category", stored=True, fast=True, tokenizer_name="raw")
+    sb.add_text_field("section", stored=True, fast=True, tokenizer_name="raw")
     sb.add_unsigned_field("year", indexed=True, fast=True)
     return sb.build()
 
@@ -48,13 +52,17 @@ class Engine(Base):
         "analysis": "tantivy simple tokenizer + lowercase + stopword('danish') + stemmer('danish') "
                     "(no decompounding, no aa/å handling; splits KL’s at the apostrophe)",
         "notes": "facet counts are a second pass (aggregate) over the matches; "
-                 "indexing uses tantivy's writer threads (all cores)",
+                 "indexing uses tantivy's writer threads (all cores); title, body, date, category "
+                 "and section stored (default doc store) like klsearch's stored documents",
     }
 
     def versions(self):
         from importlib.metadata import version
 
         return {"tantivy-py": version("tantivy")}
+
+    def fingerprint(self, corpus_path: str) -> str:
+        return "stored-title-body-v2"  # indexes built before the doc store held the text are rebuilt
 
     def build(self, corpus_path: str, workdir: str) -> dict:
         path = os.path.join(workdir, "index")
@@ -64,7 +72,7 @@ class Engine(Base):
         writer = index.writer(heap_size=256_000_000)
         n = 0
         for d in read_corpus(corpus_path):
-            doc = tv.Document(id=d["id"], title=d["title"], body=d["body"],
+            doc = tv.Document(id=d["id"], title=d["title"], body=d["body"], date=d["date"],
                               category=d["category"], section=d["section"])
             doc.add_unsigned("year", d["year"])  # a plain int would be taken as i64
             writer.add_document(doc)
