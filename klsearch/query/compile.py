@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..analysis.analyzer import PART_MARK
+from ..analysis.analyzer import PART_MARK, Analyzer
 from ..index.reader import IndexReader
 from . import tree
 from .bm25 import idf
@@ -85,19 +85,71 @@ class BoolPlan:
 Plan = TermLeaf | PhraseLeaf | NearLeaf | PrefixLeaf | FilterLeaf | MatchAllLeaf | MatchNoneLeaf | BoolPlan
 
 
-@dataclass
 class Highlights:
-    """What a snippet marks: analysed terms and surface prefixes."""
+    """What a snippet marks: analysed terms and surface prefixes, and the starts of
+    words a matching token must contain. Worked out from the query's words on first
+    use: most searches make no snippet."""
 
-    terms: set[str] = field(default_factory=set)
-    prefixes: set[str] = field(default_factory=set)
-    keys: set[str] = field(default_factory=set)  # a token containing none of these cannot match
+    def __init__(self, analyzer: Analyzer) -> None:
+        self._analyzer = analyzer
+        self._words: list[str] = []  # query words, as typed
+        self._phrases: list[tuple[tuple[str, ...], list[str]]] = []  # phrase words and their terms
+        self._prefixes: list[str] = []  # normalised prefixes
+        self._sets: tuple[set[str], set[str], set[str]] | None = None
 
-    def add_key(self, word: str) -> None:
-        """Remember the start of a word a matching token must contain (and its aa spelling)."""
-        key = word.lstrip(PART_MARK)[:3]
-        if key:
-            self.keys.update((key, key.replace("å", "aa")))
+    def add_word(self, text: str) -> None:
+        """A query word as typed."""
+        self._words.append(text)
+
+    def add_phrase(self, words: tuple[str, ...], terms: list[str]) -> None:
+        """A phrase's words as typed and the terms they search."""
+        self._phrases.append((words, terms))
+
+    def add_prefix(self, prefix: str) -> None:
+        """A normalised prefix."""
+        self._prefixes.append(prefix)
+
+    @property
+    def terms(self) -> set[str]:
+        return self._resolved()[0]
+
+    @property
+    def prefixes(self) -> set[str]:
+        return self._resolved()[1]
+
+    @property
+    def keys(self) -> set[str]:
+        """A token containing none of these cannot match."""
+        return self._resolved()[2]
+
+    def _resolved(self) -> tuple[set[str], set[str], set[str]]:
+        if self._sets is None:
+            terms: set[str] = set()
+            keys: set[str] = set()
+            analyzer = self._analyzer
+            for text in self._words:
+                _add_key(keys, analyzer.normalize_word(text))
+                for exp in analyzer.query_expansions(text):
+                    for part in exp.parts:
+                        _add_key(keys, part)
+                    for term in exp.query:
+                        terms.update((term, PART_MARK + term))
+                        _add_key(keys, term)
+            for words, phrase_terms in self._phrases:
+                terms.update(phrase_terms)
+                for word in (*words, *phrase_terms):
+                    _add_key(keys, analyzer.normalize_word(word))
+            for prefix in self._prefixes:
+                _add_key(keys, prefix)
+            self._sets = terms, set(self._prefixes), keys
+        return self._sets
+
+
+def _add_key(keys: set[str], word: str) -> None:
+    """Remember the start of a word a matching token must contain (and its aa spelling)."""
+    key = word.lstrip(PART_MARK)[:3]
+    if key:
+        keys.update((key, key.replace("å", "aa")))
 
 
 class Compiler:
@@ -106,7 +158,7 @@ class Compiler:
     def __init__(self, reader: IndexReader) -> None:
         self.reader = reader
         self.analyzer = reader.analyzer
-        self.highlights = Highlights()
+        self.highlights = Highlights(self.analyzer)
         self._terms: dict[str, tuple[list[int], int]] = {}
 
     def _lookup(self, term: str) -> tuple[list[int], int]:
@@ -177,27 +229,26 @@ class Compiler:
         """A word: its own terms; weaker, the same word inside compounds; and
         for a compound, its parts near each other ("reform af folkeskolen")."""
         leaves: list[Plan] = []
-        self.highlights.add_key(self.analyzer.normalize_word(text))
+        self.highlights.add_word(text)
+        doc_count = self.reader.doc_count
         for exp in self.analyzer.query_expansions(text):
-            for part in exp.parts:
-                self.highlights.add_key(part)
             for term in exp.query:
                 inside = PART_MARK + term
-                self.highlights.terms.update((term, inside))
-                self.highlights.add_key(term)
-                df, df_inside = self._doc_freq(term), self._doc_freq(inside)
-                weight = idf(self.reader.doc_count, df + df_inside)
+                ids, df = self._lookup(term)
+                ids_inside, df_inside = self._lookup(inside)
+                weight = idf(doc_count, df + df_inside)
                 if df:
-                    leaves.append(TermLeaf(term, weight, self._lookup(term)[0]))
+                    leaves.append(TermLeaf(term, weight, ids))
                 if df_inside:
-                    leaves.append(TermLeaf(inside, weight * PART_WEIGHT, self._lookup(inside)[0]))
+                    leaves.append(TermLeaf(inside, weight * PART_WEIGHT, ids_inside))
             if len(exp.parts) >= 2:
                 groups = [[part, PART_MARK + part] for part in exp.parts]
-                dfs = [sum(self._doc_freq(t) for t in group) for group in groups]
+                found = [[self._lookup(t) for t in group] for group in groups]
+                dfs = [sum(df for _, df in group) for group in found]
                 if all(dfs):
-                    weight = NEAR_WEIGHT * sum(idf(self.reader.doc_count, df) for df in dfs)
+                    weight = NEAR_WEIGHT * sum(idf(doc_count, df) for df in dfs)
                     group_ids = [
-                        [[tid for tid in (self._lookup(t)[0][i] for t in group) if tid >= 0] for group in groups]
+                        [[ids[i] for ids, _ in group if ids[i] >= 0] for group in found]
                         for i in range(len(self.reader.segments))
                     ]
                     leaves.append(NearLeaf(groups, NEAR_WINDOW, weight, group_ids))
@@ -209,9 +260,7 @@ class Compiler:
         positioned = self.analyzer.phrase_terms(words)
         if not positioned:
             return MatchNoneLeaf()
-        self.highlights.terms.update(t for _, t in positioned)
-        for word in (*words, *(t for _, t in positioned)):
-            self.highlights.add_key(self.analyzer.normalize_word(word))
+        self.highlights.add_phrase(words, [t for _, t in positioned])
         if len(positioned) == 1:
             term = positioned[0][1]
             return TermLeaf(term, self._weight(term), self._lookup(term)[0])
@@ -224,8 +273,7 @@ class Compiler:
         prefix = self.analyzer.normalize_word(text)
         if not prefix:
             return MatchNoneLeaf()
-        self.highlights.prefixes.add(prefix)
-        self.highlights.add_key(prefix)
+        self.highlights.add_prefix(prefix)
         per_segment = [seg.terms_with_prefix(prefix) for seg in self.reader.segments]
         doc_freq = 0
         for seg, tids in zip(self.reader.segments, per_segment):

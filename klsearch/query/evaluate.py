@@ -7,15 +7,18 @@ read, not to the segment's size. ``docs`` is None for "every document"
 
 - A term reads its postings and scores them (BM25F, ``bm25.py``).
 - OR (should clauses without must): the union of the clauses' documents with
-  their scores summed in clause order. Few postings: sorted merge; many: a
-  reusable dense accumulator and hit mask, reset after use.
+  their scores summed in clause order. Few postings: sorted merge, scores
+  summed in a reusable dense accumulator; many: the accumulator itself (and a
+  hit mask) tells the documents; many, nearly all of them the first clause's:
+  the others' few documents are inserted into that clause's arrays.
 - AND (must clauses): the smallest clause's documents, kept where every other
   clause matches (binary search in the others' sorted documents); should
   clauses then only add their scores.
-- Filters (category, section, year, and groups of them) are lookups of the
-  documents' facet codes in a small table of wanted codes, done on the
-  candidate documents only; a filter that has no scoring clause to restrict
-  becomes a mask over the segment, cached per segment and filter.
+- Filters (category, section, year, and groups of them) are masks over the
+  segment, cached per segment and filter, applied first: the clauses they
+  restrict read only the postings of documents the mask lets through
+  (``within``), phrases and nearby parts only those documents' positions.
+  Filters in NOT clauses are lookups of the candidates' facet codes.
 - NOT: documents of the excluded clause are removed (or filtered out).
 
 Scores are summed in float32 in the order of the flattened clauses, the same
@@ -31,6 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..index import format as fmt
 from ..index.segment_reader import SegmentReader
 from .bm25 import BM25Params, length_norm
 from .compile import (
@@ -45,14 +49,18 @@ from .compile import (
     TermLeaf,
     gather_ranges,
 )
-from .phrase import is_member, near_matches, phrase_matches
+from .phrase import is_member, locate, near_matches, phrase_matches, running_total, union_sorted
 
 Result = tuple["np.ndarray | None", "np.ndarray | None"]
 
-# Unions whose postings are fewer than 1/SPARSE_UNION of the segment merge by
-# sorting; larger ones use the dense accumulator.
-SPARSE_UNION = 16
+# Unions whose postings are fewer than 1/SPARSE_UNION of the segment merge their
+# documents by sorting; larger ones find them by scanning the dense accumulator.
+SPARSE_UNION = 8
+# A larger union whose first part holds all but 1/FEW_OTHERS of its postings takes
+# the others' few documents into that part's arrays instead.
+FEW_OTHERS = 32
 FILTER_MASKS = 64  # dense filter masks cached per segment
+_FEW_POSTINGS = 4096  # below this, scoring does every step on every posting (fewer numpy calls)
 
 
 @dataclass
@@ -66,12 +74,14 @@ class SegmentScorer:
     norm_body: np.ndarray
 
     def __post_init__(self) -> None:
-        # title_weight / B_title and body_weight / B_body of a document side by side,
+        # title_weight / B_title and body_weight / B_body per document, and side by side
         # viewed as one complex64: a posting list's norms are one gather, not two.
         pairs = np.empty((len(self.norm_title), 2), dtype=np.float32)
         pairs[:, 0] = self.params.title_weight * self.norm_title
         pairs[:, 1] = self.params.body_weight * self.norm_body
         self._norm_pairs = pairs.view(np.complex64).reshape(-1)
+        self._title_norm = pairs[:, 0].copy()
+        self._body_norm = pairs[:, 1].copy()
         self._k1 = np.float32(self.params.k1)
         # With both field weights above 0 every posting scores above 0 (idf is always positive).
         self._positive = self.params.title_weight > 0 and self.params.body_weight > 0
@@ -91,97 +101,120 @@ class SegmentScorer:
 
     # ------------------------------------------------------------------ plans
 
-    def evaluate(self, plan: Plan, scored: bool = True) -> Result:
+    def evaluate(self, plan: Plan, scored: bool = True, within: np.ndarray | None = None) -> Result:
         """``(docs, scores)`` of ``plan``: docs ascending (intp) or None for every
         document; scores float32 aligned with docs, or None when all are 0
-        (always None when ``scored`` is false)."""
+        (always None when ``scored`` is false).
+
+        ``within`` (a mask over the segment) asks only for the documents it marks:
+        docs then come from those only, except that None still means every document.
+        """
         if isinstance(plan, TermLeaf):
-            return self._term(plan, scored)
+            return self._term(plan, scored, within)
         if isinstance(plan, BoolPlan):
-            return self._bool(plan, scored)
+            return self._bool(plan, scored, within)
         if isinstance(plan, MatchAllLeaf):
             return None, None
         if isinstance(plan, MatchNoneLeaf):
             return _EMPTY_DOCS, None
         if isinstance(plan, FilterLeaf):
-            return np.flatnonzero(self._filter_mask(plan)), None
-        return self._positional(plan, scored)
+            return _restrict(np.flatnonzero(self._filter_mask(plan)), within), None
+        return self._positional(plan, scored, within)
 
-    def _term(self, plan: TermLeaf, scored: bool) -> Result:
+    def _term(self, plan: TermLeaf, scored: bool, within: np.ndarray | None) -> Result:
         seg = self.seg
         tid = plan.term_ids[self.index] if plan.term_ids is not None else seg.term_id(plan.term)
         if tid < 0:
             return _EMPTY_DOCS, None
         start, stop = int(seg.postings_start[tid]), int(seg.postings_start[tid + 1])
-        docs = seg.postings_docs[start:stop].astype(np.intp)
+        docs = seg.postings_docs[start:stop]
+        tf_title, tf = seg.postings_tf_title[start:stop], seg.postings_tf[start:stop]
+        if within is not None:
+            kept = within.take(docs).nonzero()[0]
+            docs, tf_title, tf = docs.take(kept), tf_title.take(kept), tf.take(kept)
+        docs = docs.astype(np.intp)
         if not scored:
             return docs, None
-        tf_title = seg.postings_tf_title[start:stop].astype(np.float32)
-        tf = seg.postings_tf[start:stop].astype(np.float32)
         return docs, self._bm25(plan.weight, docs, tf_title, tf)
 
-    def _positional(self, plan: PhraseLeaf | NearLeaf | PrefixLeaf, scored: bool) -> Result:
-        """Phrases, nearby compound parts and prefixes: ``sparse`` with its own unique docs."""
-        docs, scores = self.sparse(plan)
-        docs = docs.astype(np.intp)
-        return docs, (scores if scored else None)
-
-    def sparse(self, plan: TermLeaf | PhraseLeaf | NearLeaf | PrefixLeaf) -> tuple[np.ndarray, np.ndarray]:
-        """``(docs, scores)`` of a scoring leaf; docs ascending and unique."""
+    def _positional(self, plan: PhraseLeaf | NearLeaf | PrefixLeaf, scored: bool, within: np.ndarray | None) -> Result:
+        """Phrases, nearby compound parts and prefixes, each with its own unique docs."""
         seg = self.seg
-        if isinstance(plan, TermLeaf):
-            docs, scores = self._term(plan, True)
-            return docs, (scores if scores is not None else _EMPTY_SCORES)
         if isinstance(plan, PrefixLeaf):
             tids = plan.term_ids[self.index]
             if len(tids) == 0:
-                return _EMPTY_DOCS, _EMPTY_SCORES
+                return _EMPTY_DOCS, None
             all_docs = gather_ranges(seg.postings_start, seg.postings_docs, tids)
-            tf = gather_ranges(seg.postings_start, seg.postings_tf, tids).astype(np.float32)
-            tf_title = gather_ranges(seg.postings_start, seg.postings_tf_title, tids).astype(np.float32)
+            tf = gather_ranges(seg.postings_start, seg.postings_tf, tids)
+            tf_title = gather_ranges(seg.postings_start, seg.postings_tf_title, tids)
+            if within is not None:
+                kept = within.take(all_docs).nonzero()[0]
+                all_docs, tf, tf_title = all_docs.take(kept), tf.take(kept), tf_title.take(kept)
             docs, inverse = np.unique(all_docs, return_inverse=True)
+            docs = docs.astype(np.intp)
+            if not scored:
+                return docs, None
             tf_sum = np.bincount(inverse, weights=tf, minlength=len(docs))
             title_sum = np.bincount(inverse, weights=tf_title, minlength=len(docs))
-            return docs, self._score(plan.weight, docs, title_sum, tf_sum)
+            return docs, self._bm25(plan.weight, docs, title_sum, tf_sum)
         if isinstance(plan, NearLeaf):
             if plan.group_ids is not None:
                 groups = plan.group_ids[self.index]
             else:
                 groups = [[tid for tid in map(seg.term_id, group) if tid >= 0] for group in plan.groups]
             if not all(groups):
-                return _EMPTY_DOCS, _EMPTY_SCORES
-            match_docs, starts = near_matches(seg, groups, plan.window)
+                return _EMPTY_DOCS, None
+            match_docs, starts = near_matches(seg, groups, plan.window, within)
         else:
             if plan.term_ids is not None:
                 tids = plan.term_ids[self.index]
             else:
                 tids = [seg.term_id(t) for t in plan.terms]
             if min(tids) < 0:
-                return _EMPTY_DOCS, _EMPTY_SCORES
-            match_docs, starts = phrase_matches(seg, tids, plan.offsets)
+                return _EMPTY_DOCS, None
+            match_docs, starts = phrase_matches(seg, tids, plan.offsets, within)
         if len(match_docs) == 0:
-            return _EMPTY_DOCS, _EMPTY_SCORES
+            return _EMPTY_DOCS, None
         docs, inverse = _runs(match_docs)
-        body_start = seg.title_len[docs].astype(np.int64) + 1
+        docs = docs.astype(np.intp)
+        if not scored:
+            return docs, None
+        body_start = seg.title_len[docs].astype(np.int64) + fmt.FIELD_GAP
         in_title = starts < body_start[inverse]
-        tf = np.bincount(inverse, minlength=len(docs)).astype(np.float32)
-        tf_title = np.bincount(inverse, weights=in_title, minlength=len(docs)).astype(np.float32)
-        return docs, self._score(plan.weight, docs, tf_title, tf)
-
-    def _score(self, weight: float, docs: np.ndarray, tf_title: np.ndarray, tf: np.ndarray) -> np.ndarray:
-        return self._bm25(weight, np.asarray(docs, dtype=np.intp), tf_title.astype(np.float32), tf.astype(np.float32))
+        tf = np.bincount(inverse, minlength=len(docs))
+        tf_title = np.bincount(inverse, weights=in_title, minlength=len(docs))
+        return docs, self._bm25(plan.weight, docs, tf_title, tf)
 
     def _bm25(self, weight: float, docs: np.ndarray, tf_title: np.ndarray, tf: np.ndarray) -> np.ndarray:
         """BM25F of postings: float32, the same operations as :func:`bm25.bm25f`.
 
-        ``tf_title`` and ``tf`` (title + body) are float32 arrays this may overwrite.
+        ``tf_title`` and ``tf`` (title + body) are arrays of counts, left unchanged.
         """
-        tf -= tf_title  # the body's occurrences
-        norms = self._norm_pairs[docs].view(np.float32)
-        x = norms[0::2] * tf_title
-        y = norms[1::2]
-        y *= tf
-        x += y  # the combined, length-normalised term frequency
+        if len(docs) < _FEW_POSTINGS:
+            tf_title = tf_title.astype(np.float32)
+            tf = tf.astype(np.float32)
+            tf -= tf_title  # the body's occurrences
+            norms = self._norm_pairs.take(docs).view(np.float32)
+            x = norms[0::2] * tf_title
+            y = norms[1::2]
+            y *= tf
+            x += y  # the combined, length-normalised term frequency
+        else:
+            # Most postings are not in the title: the title part is added to the few that are
+            # (for the others it is 0 * their title norm, which adds exactly nothing).
+            x = self._body_norm.take(docs)
+            x *= tf.astype(np.float32)
+            titled = (tf_title != 0).nonzero()[0]
+            if len(titled):
+                d = docs.take(titled)
+                tft = tf_title.take(titled).astype(np.float32)
+                body = tf.take(titled).astype(np.float32)
+                body -= tft
+                body *= self._body_norm.take(d)
+                title = self._title_norm.take(d)
+                title *= tft
+                title += body
+                x[titled] = title
         y = x + self._k1
         x *= np.float32(weight * (self.params.k1 + 1))
         x /= y
@@ -189,27 +222,25 @@ class SegmentScorer:
 
     # -------------------------------------------------------------- booleans
 
-    def _bool(self, plan: BoolPlan, scored: bool) -> Result:
+    def _bool(self, plan: BoolPlan, scored: bool, within: np.ndarray | None) -> Result:
         musts, must_filters = _split(plan.must)
         shoulds, should_filters = _split(plan.should)
         nots, not_filters = _split(plan.must_not)
 
         if musts or must_filters:
             # Required clauses decide the match; should clauses only add to the score.
-            parts = [self.evaluate(p, scored) for p in musts]
-            restricting = [d for d, _ in parts if d is not None]  # "*" restricts nothing
-            docs = _intersect_all(restricting) if restricting else None
+            # Filters go first: the other clauses then read only the documents they let through.
             filters = [f for f in must_filters if not isinstance(f, MatchAllLeaf)]
             if filters:
-                if docs is None:
-                    mask = self._filters_mask(filters)
-                    docs = np.flatnonzero(mask)
-                else:
-                    for f in filters:
-                        if len(docs) == 0:
-                            break
-                        docs = docs[self._predicate(f, docs)]
-            docs = self._exclude(docs, nots, not_filters)
+                mask = self._filters_mask(filters)
+                within = mask if within is None else mask & within
+            parts = [self.evaluate(p, scored, within) for p in musts]
+            restricting = [d for d, _ in parts if d is not None]  # "*" restricts nothing
+            if restricting:
+                docs = _intersect_all(restricting)
+            else:
+                docs = None if within is None else np.flatnonzero(within)
+            docs = self._exclude(docs, nots, not_filters, within)
             if not scored or (docs is None and not shoulds) or (docs is not None and len(docs) == 0):
                 return docs, None
             if docs is None:
@@ -218,33 +249,38 @@ class SegmentScorer:
             for part_docs, part_scores in parts:
                 scores = _add_at(scores, docs, part_docs, part_scores)
             for sub in shoulds:
-                sub_docs, sub_scores = self.evaluate(sub, True)
+                sub_docs, sub_scores = self.evaluate(sub, True, within)
                 scores = _add_at(scores, docs, sub_docs, sub_scores)
             return docs, scores
 
         if shoulds or should_filters:
-            parts = [self.evaluate(p, scored) for p in _flatten_should(shoulds)]
+            parts = [self.evaluate(p, scored, within) for p in _flatten_should(shoulds)]
             for f in should_filters:
-                parts.append((None, None) if isinstance(f, MatchAllLeaf) else (np.flatnonzero(self._filter_mask(f)), None))
+                if isinstance(f, MatchAllLeaf):
+                    parts.append((None, None))
+                else:
+                    parts.append((_restrict(np.flatnonzero(self._filter_mask(f)), within), None))
             docs, scores = self._union(parts)
             if nots or not_filters:
                 if docs is None:
                     docs = np.arange(self.seg.doc_count, dtype=np.intp)
-                keep = self._keep(docs, nots, not_filters)
+                keep = self._keep(docs, nots, not_filters, within)
                 docs = docs[keep]
                 if scores is not None:
                     scores = scores[keep]
             return docs, scores
 
         # Only exclusions: everything else matches.
-        return self._exclude(None, nots, not_filters), None
+        return self._exclude(None, nots, not_filters, within), None
 
-    def _exclude(self, docs: np.ndarray | None, nots: list[Plan], not_filters: list[Plan]) -> np.ndarray | None:
+    def _exclude(
+        self, docs: np.ndarray | None, nots: list[Plan], not_filters: list[Plan], within: np.ndarray | None
+    ) -> np.ndarray | None:
         """``docs`` (None: every document) without those the NOT clauses match."""
         if not nots and not not_filters:
             return docs
         if docs is None:
-            docs = np.arange(self.seg.doc_count, dtype=np.intp)
+            docs = np.arange(self.seg.doc_count, dtype=np.intp) if within is None else np.flatnonzero(within)
         for f in not_filters:
             if isinstance(f, MatchAllLeaf):
                 return _EMPTY_DOCS
@@ -253,14 +289,16 @@ class SegmentScorer:
         for sub in nots:
             if not len(docs):
                 break
-            excluded, _ = self.evaluate(sub, False)
+            excluded, _ = self.evaluate(sub, False, within)
             if excluded is None:
                 return _EMPTY_DOCS
             if len(excluded):
                 docs = docs[~is_member(docs, excluded)]
         return docs
 
-    def _keep(self, docs: np.ndarray, nots: list[Plan], not_filters: list[Plan]) -> np.ndarray:
+    def _keep(
+        self, docs: np.ndarray, nots: list[Plan], not_filters: list[Plan], within: np.ndarray | None
+    ) -> np.ndarray:
         """Which of ``docs`` survive the NOT clauses (a boolean mask over docs)."""
         keep = np.ones(len(docs), dtype=bool)
         for f in not_filters:
@@ -269,7 +307,7 @@ class SegmentScorer:
                 return keep
             keep &= ~self._predicate(f, docs)
         for sub in nots:
-            excluded, _ = self.evaluate(sub, False)
+            excluded, _ = self.evaluate(sub, False, within)
             if excluded is None:
                 keep[:] = False
                 return keep
@@ -296,26 +334,32 @@ class SegmentScorer:
         scored = any(s is not None for _, s in parts)
         total = sum(len(d) for d, _ in parts)  # type: ignore[arg-type]
         n = self.seg.doc_count
-        if total * SPARSE_UNION < n:
-            docs = _sorted_unique(np.concatenate([d for d, _ in parts]))  # type: ignore[misc]
-            if not scored:
-                return docs, None
-            scores = np.zeros(len(docs), dtype=np.float32)
-            for d, s in parts:
-                if s is not None:
-                    scores[np.searchsorted(docs, d)] += s
-            return docs, scores
+        sparse = total * SPARSE_UNION < n
+        if sparse and not scored:
+            return union_sorted([d for d, _ in parts]), None  # type: ignore[misc]
+        first = len(parts[0][0])  # type: ignore[arg-type]
+        if not sparse and parts[0][1] is not None and (total - first) * FEW_OTHERS <= first:
+            return _into_first(parts)  # type: ignore[arg-type]
         acc, hit = self._take_scratch()
         try:
+            if sparse:
+                # Sum the scores in the accumulator, in part order, and read them back out.
+                docs = union_sorted([d for d, _ in parts])  # type: ignore[misc]
+                for d, s in parts:
+                    if s is not None:
+                        np.add.at(acc, d, s)
+                scores = acc[docs]
+                acc[docs] = 0
+                return docs, scores
             if self._positive and all(s is not None for _, s in parts):
                 # Every match scores above 0, so the accumulator itself tells which
                 # documents matched (0 + s == s: the first part is stored as is).
                 (d, s), rest = parts[0], parts[1:]
                 acc[d] = s
                 for d, s in rest:
-                    acc[d] += s
-                docs = np.flatnonzero(acc != 0)
-                scores = acc[docs]
+                    np.add.at(acc, d, s)
+                docs = (acc != 0).nonzero()[0]
+                scores = acc.take(docs)
                 if len(docs) * 8 > n:
                     acc.fill(0)
                 else:
@@ -324,8 +368,8 @@ class SegmentScorer:
             for d, s in parts:
                 hit[d] = True
                 if s is not None:
-                    acc[d] += s
-            docs = np.flatnonzero(hit)
+                    np.add.at(acc, d, s)
+            docs = hit.nonzero()[0]
             dense_reset = len(docs) * 8 > n
             if dense_reset:
                 hit.fill(False)
@@ -457,14 +501,28 @@ def _filter_key(plan: Plan) -> tuple:
     return (type(plan).__name__,)
 
 
-def _sorted_unique(a: np.ndarray) -> np.ndarray:
-    a.sort()
-    if len(a) < 2:
-        return a
-    keep = np.empty(len(a), dtype=bool)
-    keep[0] = True
-    np.not_equal(a[1:], a[:-1], out=keep[1:])
-    return a[keep]
+def _into_first(parts: list[tuple[np.ndarray, np.ndarray | None]]) -> Result:
+    """The union of parts when the first (scored) one holds nearly all their documents:
+    the others' few documents are inserted into its arrays and their scores added to its
+    own, in part order."""
+    docs, scores = parts[0]
+    rest = union_sorted([d for d, _ in parts[1:]])
+    new = rest[~is_member(rest, docs)]
+    if len(new):
+        at = np.searchsorted(docs, new)
+        docs = np.insert(docs, at, new)
+        scores = np.insert(scores, at, np.float32(0))  # type: ignore[arg-type]
+    else:
+        scores = scores.copy()  # type: ignore[union-attr]
+    for d, s in parts[1:]:
+        if s is not None:
+            scores[np.searchsorted(docs, d)] += s
+    return docs, scores
+
+
+def _restrict(docs: np.ndarray, within: np.ndarray | None) -> np.ndarray:
+    """``docs`` that ``within`` marks (all of them when it is None)."""
+    return docs if within is None else docs[within.take(docs)]
 
 
 def _runs(sorted_docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -475,7 +533,7 @@ def _runs(sorted_docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     first = np.empty(n, dtype=bool)
     first[:1] = True
     np.not_equal(sorted_docs[1:], sorted_docs[:-1], out=first[1:])
-    inverse = np.cumsum(first)
+    inverse = running_total(first)
     inverse -= 1
     return sorted_docs[first], inverse
 
@@ -507,9 +565,7 @@ def _add_at(scores: np.ndarray | None, docs: np.ndarray, part_docs: np.ndarray |
         if part_docs is docs or np.array_equal(part_docs, docs):
             scores += part_scores
             return scores
-    pos = np.searchsorted(part_docs, docs)
-    pos[pos == len(part_docs)] = 0
-    found = part_docs[pos] == docs
+    pos, found = locate(docs, part_docs)
     if found.all():
         scores += part_scores[pos]
     else:
@@ -518,4 +574,3 @@ def _add_at(scores: np.ndarray | None, docs: np.ndarray, part_docs: np.ndarray |
 
 
 _EMPTY_DOCS = np.zeros(0, dtype=np.intp)
-_EMPTY_SCORES = np.zeros(0, dtype=np.float32)

@@ -63,6 +63,16 @@ class SegmentFacets:
             self._all = self.count(self.seg.live_docs)
         return self._all
 
+    def by_value(self, i: int, column: np.ndarray) -> dict[str, int]:
+        """Per-code counts of facet ``i`` (from :meth:`count`) by value, in display order."""
+        labels = self.labels[i]
+        values = column.tolist()
+        if self.facets[i] == "year":  # codes go up with the year
+            newest_first = range(len(values) - 1, 0, -1)
+            return {labels[code]: values[code] for code in newest_first if values[code]}  # type: ignore[misc]
+        ranked = sorted((-count, labels[code]) for code, count in enumerate(values) if code and count)
+        return {label: -neg for neg, label in ranked}  # type: ignore[misc]  # by count, then name
+
     def add(self, counts: list[np.ndarray], into: dict[str, dict[str, int]]) -> None:
         """Add per-code counts (from :meth:`count`) to ``into`` by value; missing values are left out."""
         for facet, labels, column in zip(self.facets, self.labels, counts):
@@ -75,15 +85,18 @@ class SegmentFacets:
                     out[label] = out.get(label, 0) + count  # type: ignore[index]
 
 
-def count_facets(seg: SegmentReader, docs: np.ndarray, facets: tuple[str, ...], into: dict[str, dict[str, int]]) -> None:
-    """Add the facet counts of ``docs`` (a segment's matching doc numbers) to ``into``."""
-    facets = tuple(dict.fromkeys(facets))
-    if not facets:
-        return
-    for facet in facets:
-        into.setdefault(facet, {})
-    counter = SegmentFacets.of(seg, facets)
-    counter.add(counter.count(np.asarray(docs, dtype=np.intp)), into)
+def facet_counts(
+    counted: list[tuple[SegmentFacets, list[np.ndarray]]], facets: tuple[str, ...]
+) -> dict[str, dict[str, int]]:
+    """Counts by value of each facet, in display order (see :func:`ordered`), from each
+    segment's counter and its per-code counts."""
+    if len(counted) == 1:
+        counter, columns = counted[0]
+        return {facet: counter.by_value(i, columns[i]) for i, facet in enumerate(facets)}
+    into: dict[str, dict[str, int]] = {facet: {} for facet in facets}
+    for counter, columns in counted:
+        counter.add(columns, into)
+    return {facet: ordered(into[facet], facet) for facet in facets}
 
 
 def ordered(counter: Mapping[str, int], facet: str) -> dict[str, int]:

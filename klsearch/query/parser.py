@@ -70,7 +70,105 @@ class _Token(NamedTuple):
 
 def parse(query: str) -> BooleanQuery:
     """Parse ``query`` into a BooleanQuery; raise QuerySyntaxError if malformed."""
-    return _Parser(query).parse()
+    return _simple(query) or _Parser(query).parse()
+
+
+def _simple(query: str) -> BooleanQuery | None:
+    """The tree of a query of the usual kind, as the parser would build it, with far less
+    work; None for anything else. Usual: bare words of letters and digits, "phrases" of
+    such words, fields with such a value (years as YYYY or YYYY..YYYY), each maybe with
+    + or -, and +(groups) of such words and phrases."""
+    clauses = []
+    count = 0
+    pos, size = 0, len(query)
+    while True:
+        while pos < size and query[pos].isspace():
+            pos += 1
+        if pos == size:
+            break
+        occur = None
+        if query[pos] in "+-":
+            occur = Occur.MUST if query[pos] == "+" else Occur.MUST_NOT
+            pos += 1
+        if query[pos : pos + 1] == "(":
+            close = query.find(")", pos)
+            inner = _simple_items(query, pos + 1, close) if close > pos + 1 else None
+            if not inner:
+                return None
+            count += sum(len(n.words) if isinstance(n, Phrase) else 1 for n in inner)
+            node: Node = inner[0] if len(inner) == 1 else BooleanQuery(tuple(Clause(Occur.SHOULD, n) for n in inner))
+            end = close + 1
+        else:
+            item = _simple_item(query, pos, fields=True)
+            if item is None:
+                return None
+            node, end = item
+            count += len(node.words) if isinstance(node, Phrase) else 1
+        if end < size and not query[end].isspace():
+            return None
+        clauses.append(Clause(occur or _default(node), node))
+        pos = end
+    if not clauses or count > MAX_CLAUSES:
+        return None
+    only = clauses[0]
+    if len(clauses) == 1 and isinstance(only.query, BooleanQuery) and only.occur is not Occur.MUST_NOT:
+        return only.query
+    return BooleanQuery(tuple(clauses))
+
+
+def _simple_items(query: str, pos: int, stop: int) -> list[Node] | None:
+    """The words and phrases of a group ``query[pos:stop]`` (see :func:`_simple`)."""
+    nodes: list[Node] = []
+    while True:
+        while pos < stop and query[pos].isspace():
+            pos += 1
+        if pos == stop:
+            return nodes
+        item = _simple_item(query, pos, fields=False)
+        if item is None or item[1] > stop or (item[1] < stop and not query[item[1]].isspace()):
+            return None
+        nodes.append(item[0])
+        pos = item[1]
+
+
+def _simple_item(query: str, pos: int, fields: bool) -> tuple[Node, int] | None:
+    """A plain word, phrase or (when ``fields``) field at ``pos``, and where it ends."""
+    if pos == len(query):
+        return None
+    if query[pos] in _Q:
+        close = _QUOTE_END.search(query, pos + 1)
+        if close is None:
+            return None
+        content = query[pos + 1 : close.start()]
+        words = content.split()
+        if not words or not all(w.isalnum() for w in words):
+            return None
+        first = pos + 1 + content.index(words[0])
+        if len(words) == 1:
+            return Term(words[0], first), close.end()
+        return Phrase(tuple(words), first), close.end()
+    end = pos
+    while end < len(query) and not query[end].isspace() and query[end] not in _STOPS:
+        end += 1
+    chunk = query[pos:end]
+    if chunk.isalnum():
+        return (Term(chunk, pos), end) if chunk not in OPERATORS else None
+    name, colon, value = chunk.partition(":")
+    field = name.lower()
+    if not fields or not colon or not name.isalpha() or field not in FIELDS:
+        return None
+    if field != "year":
+        return (FieldTerm(field, value, pos), end) if value.isalnum() else None
+    low, dots, high = value.partition("..")
+    years = [low, high] if dots else [low]
+    if not all(y.isascii() and y.isdigit() and len(y) <= 4 and y[0] != "0" for y in years):
+        return None
+    if int(years[0]) > int(years[-1]):
+        return None
+    return YearRange(int(years[0]), int(years[-1]), pos), end
+
+
+_STOPS = "()" + _Q  # what ends a bare word
 
 
 def _shorten(text: str, limit: int = 40) -> str:
@@ -86,6 +184,8 @@ def _span(pattern: re.Pattern[str], text: str, pos: int = 0) -> int:
 
 def _core(word: str) -> tuple[int, int]:
     """Offsets of ``word`` without its leading and trailing punctuation."""
+    if word[:1].isalnum() and word[-1:].isalnum():  # what _LEAD strips is never a letter or digit
+        return 0, len(word)
     a = _span(_LEAD, word)
     if a == len(word):
         return a, a
@@ -155,7 +255,8 @@ def _tokens(query: str) -> Iterator[_Token]:
     """Yield the tokens of ``query`` and a final eof token, lazily."""
     pos, size, count = 0, len(query), 0
     while True:
-        pos = _span(_SKIP, query, pos)
+        if not query[pos : pos + 1].isalnum():  # nothing to skip before a letter or digit
+            pos = _span(_SKIP, query, pos)
         if pos >= size:
             yield _Token("eof", size)
             return
@@ -191,6 +292,8 @@ def _tokens(query: str) -> Iterator[_Token]:
 
 def _word_or_field(query: str, chunk: str, pos: int, end: int) -> tuple[Node | None, int]:
     """The node for a bare word at ``pos``, and where it ends (a quoted value extends it)."""
+    if ":" not in chunk:
+        return _word_node(chunk, pos), end
     # Punctuation before a field name goes, as it would before a word.
     f = _FIELD.match(chunk, _span(_LEAD, chunk))
     if f is None:

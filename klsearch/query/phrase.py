@@ -1,11 +1,16 @@
-"""Phrase matching over positions: which documents have the terms adjacent.
+"""Matching over positions: phrases (terms adjacent) and compound parts near each other.
 
+First the candidate documents (those with every term), then the positions of
+every term in them, read for all terms together: a posting list much longer
+than the candidates is searched for them, the others are scanned in one pass.
 Sets of documents and of ``doc << 32 | position`` keys stay sorted and unique
 throughout, so they are intersected by binary search and merged by a stable
 sort of sorted runs, never by hashing or a full sort.
 """
 
 from __future__ import annotations
+
+from itertools import accumulate
 
 import numpy as np
 
@@ -20,25 +25,23 @@ _PROBE_RATIO = 16
 
 
 def phrase_matches(
-    seg: SegmentReader, term_ids: list[int], offsets: list[int]
+    seg: SegmentReader, term_ids: list[int], offsets: list[int], within: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """``(docs, start positions)`` of every occurrence of the phrase in ``seg``.
+    """``(docs, start positions)`` of every occurrence of the phrase in ``seg`` (in the
+    documents ``within`` marks, when given).
 
     ``offsets[i]`` is term i's position relative to the phrase start. Docs come
     ascending (with a doc repeated for each occurrence), positions ascending within a doc.
     """
-    candidates = _candidates(seg, [[tid] for tid in term_ids])
+    candidates = _candidates(seg, [[tid] for tid in term_ids], within)
     if len(candidates) == 0:
         return _NO_DOCS, _NO_KEYS
-    chosen = _Chosen(seg, candidates)
-    sizes = [seg.term_doc_freq(tid) for tid in term_ids]
-    # Rarest term first: its keys are the fewest to look up in the others'. Keys
-    # of documents without every term cannot survive the intersection.
-    order = sorted(range(len(term_ids)), key=lambda i: sizes[i])
+    per_term = _term_keys(seg, term_ids, candidates)
+    # Fewest keys first: they are looked up in the others'.
+    order = sorted(range(len(term_ids)), key=lambda i: len(per_term[i]))
     keys: np.ndarray | None = None
     for i in order:
-        term_keys = _position_keys(seg, term_ids[i], chosen, exact=False)
-        term_keys -= offsets[i]
+        term_keys = per_term[i] - offsets[i]
         keys = term_keys if keys is None else intersect_sorted(keys, term_keys)
         if len(keys) == 0:
             break
@@ -46,22 +49,20 @@ def phrase_matches(
     return (keys >> 32).astype(np.uint32), keys & 0xFFFFFFFF
 
 
-def near_matches(seg: SegmentReader, groups: list[list[int]], window: int) -> tuple[np.ndarray, np.ndarray]:
+def near_matches(
+    seg: SegmentReader, groups: list[list[int]], window: int, within: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """``(docs, anchor positions)`` where each group has a term within ``window``
-    positions of an occurrence of the first group (in any order)."""
-    candidates = _candidates(seg, groups)
+    positions of an occurrence of the first group (in any order), in the documents
+    ``within`` marks, when given."""
+    candidates = _candidates(seg, groups, within)
     if len(candidates) == 0:
         return _NO_DOCS, _NO_KEYS
-    # Positions are read for these documents, or (when they are most of a term's)
-    # for all of the term's: an anchor in a document that lacks a group has no
-    # key of that group near it, so it drops out all the same.
-    chosen = _Chosen(seg, candidates)
-    anchors = _group_keys(seg, groups[0], chosen)
-    for group in groups[1:]:
-        near = np.zeros(len(anchors), dtype=bool)
-        for tid in group:
-            near |= _near(anchors, _position_keys(seg, tid, chosen, exact=False), window)
-        anchors = anchors[near]
+    per_term = iter(_term_keys(seg, [tid for group in groups for tid in group], candidates))
+    group_keys = [union_sorted([next(per_term) for _ in group]) for group in groups]
+    anchors = group_keys[0]
+    for keys in group_keys[1:]:
+        anchors = anchors[_near(anchors, keys, window)]
         if len(anchors) == 0:
             break
     return (anchors >> 32).astype(np.uint32), anchors & 0xFFFFFFFF
@@ -84,116 +85,164 @@ def _near(anchors: np.ndarray, keys: np.ndarray, window: int) -> np.ndarray:
     return inside & (keys[first] <= anchors + window)
 
 
-def _candidates(seg: SegmentReader, groups: list[list[int]]) -> np.ndarray:
-    """Documents (ascending) with a term of every group.
+def _candidates(seg: SegmentReader, groups: list[list[int]], within: np.ndarray | None) -> np.ndarray:
+    """Documents (ascending, in the postings' dtype) with a term of every group, among
+    those ``within`` marks.
 
     Starts from the group with the fewest postings; a much larger group is
     probed by binary search, a comparable one through a mask over the segment.
     """
     sized = sorted(groups, key=lambda g: sum(seg.term_doc_freq(t) for t in g))
     candidates = union_sorted([seg.postings(tid)[0] for tid in sized[0]])
+    if within is not None:
+        candidates = candidates[within.take(candidates)]
     for group in sized[1:]:
         if len(candidates) == 0:
             break
         lists = [seg.postings(tid)[0] for tid in group]
         if len(candidates) * _PROBE_RATIO < sum(len(d) for d in lists):
-            found = np.zeros(len(candidates), dtype=bool)
-            for docs in lists:
+            found = is_member(candidates, lists[0])
+            for docs in lists[1:]:
                 found |= is_member(candidates, docs)
         else:
             mask = np.zeros(seg.doc_count, dtype=bool)
             for docs in lists:
-                mask[docs] = True
-            found = mask[candidates]
+                mask[docs.astype(np.intp)] = True
+            found = mask.take(candidates)
         candidates = candidates[found]
     return candidates
 
 
-class _Chosen:
-    """A set of documents, to find in posting lists (a mask over the segment made on first need)."""
+def _term_keys(seg: SegmentReader, term_ids: list[int], docs: np.ndarray) -> list[np.ndarray]:
+    """For each term: ``doc << 32 | position`` of its positions in ``docs`` (ascending,
+    unique), ascending."""
+    spans = _spans(seg.postings_start, term_ids)
+    probed = [i for i, (start, stop) in enumerate(spans) if len(docs) * _PROBE_RATIO < stop - start]
+    scanned = [i for i in range(len(term_ids)) if i not in probed]
+    picked: list[np.ndarray] = []  # the postings picked (global indices), term after term
+    first: list[np.ndarray] = []  # the index of each one's first position
+    sizes: list[int] = []  # how many each term has
+    if scanned:
+        at, where, counts = _scan_postings(seg, [term_ids[i] for i in scanned], [spans[i] for i in scanned], docs)
+        picked.append(at)
+        first.append(where)
+        sizes += counts
+    for i in probed:
+        at, where = _probe_postings(seg, term_ids[i], *spans[i], docs)
+        picked.append(at)
+        first.append(where)
+        sizes.append(len(at))
+    keys = _expand(seg, np.concatenate(picked), np.concatenate(first), sizes)
+    out: list[np.ndarray] = [keys[0]] * len(term_ids)
+    for k, i in enumerate(scanned + probed):
+        out[i] = keys[k]
+    return out
 
-    def __init__(self, seg: SegmentReader, docs: np.ndarray) -> None:
-        self.seg = seg
-        self.docs = docs
-        self._mask: np.ndarray | None = None
 
-    def find(self, docs: np.ndarray) -> np.ndarray:
-        """Which elements of ``docs`` (ascending) are in the set: their indices (ascending)
-        when the set is much smaller than ``docs``, else a boolean mask over ``docs``."""
-        if len(self.docs) * _PROBE_RATIO < len(docs):
-            pos = np.searchsorted(docs, self.docs)
-            inside = pos < len(docs)
-            pos = pos[inside]
-            return pos[docs[pos] == self.docs[inside]]
-        if self._mask is None:
-            self._mask = np.zeros(self.seg.doc_count, dtype=bool)
-            self._mask[self.docs] = True
-        return self._mask[docs]
-
-
-def _position_keys(seg: SegmentReader, tid: int, chosen: _Chosen | None, exact: bool = True) -> np.ndarray:
-    """``doc << 32 | position`` for every position of term ``tid`` in the chosen docs
-    (every doc when ``chosen`` is None); ascending. Unless ``exact``, keys of other
-    docs may come too, when that is cheaper."""
-    start, stop = int(seg.postings_start[tid]), int(seg.postings_start[tid + 1])
-    docs = seg.postings_docs[start:stop]
-    if chosen is None:
-        return _all_position_keys(seg, tid, docs)
-    found = chosen.find(docs)
-    if found.dtype == bool:
-        picked_count = int(np.count_nonzero(found))
-        if picked_count * 2 >= len(docs):
-            # Most of the term's postings: take its positions whole (one contiguous
-            # slice, in posting order) and, if asked to, drop those of the others.
-            keys = _all_position_keys(seg, tid, docs)
-            if exact and picked_count < len(docs):
-                keys = keys[np.repeat(found, seg.postings_tf[start:stop])]
-            return keys
-        found = np.flatnonzero(found)
-    picked = found
-    if len(picked) == 0:
-        return _NO_KEYS.copy()
-    tf = seg.postings_tf[start:stop].astype(np.int64)
-    counts = tf[picked]
-    # Each picked posting's first position: the term's positions start plus the tf of the postings before it.
-    first = np.cumsum(tf)
-    first -= tf
-    first = first[picked]
+def _probe_postings(
+    seg: SegmentReader, tid: int, start: int, stop: int, docs: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Postings of term ``tid`` (at ``start:stop``) of ``docs``, found by binary search (``docs``
+    is much shorter than the list), and the index of each one's first position."""
+    term_docs = seg.postings_docs[start:stop]
+    at, found = locate(docs.astype(term_docs.dtype, copy=False), term_docs)
+    at = at[found]
+    if not len(at):
+        return at, at
+    # A posting's first position: the term's first position plus the tf of the postings before it.
+    first = _tf_before(seg.postings_tf[start:stop], at)
     first += int(seg.positions_start[tid])
-    ends = np.cumsum(counts)
-    total = int(ends[-1])
-    ends -= counts
-    ends -= first  # now: (output index of the posting's first position) - (its index in positions)
-    flat = np.arange(total, dtype=np.int64)
-    flat -= np.repeat(ends, counts)
-    keys = np.repeat(docs[picked].astype(np.int64) << 32, counts)
-    keys |= seg.positions[flat]
-    return keys
+    at += start
+    return at, first
 
 
-def _all_position_keys(seg: SegmentReader, tid: int, docs: np.ndarray) -> np.ndarray:
-    """``doc << 32 | position`` for every position of term ``tid`` (its positions are one
-    contiguous slice, in posting order)."""
-    start, stop = int(seg.postings_start[tid]), int(seg.postings_start[tid + 1])
-    first, last = int(seg.positions_start[tid]), int(seg.positions_start[tid + 1])
-    keys = np.repeat(docs.astype(np.int64) << 32, seg.postings_tf[start:stop])
-    keys |= seg.positions[first:last]
-    return keys
+def _scan_postings(
+    seg: SegmentReader, term_ids: list[int], spans: list[tuple[int, int]], docs: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, list[int]]:
+    """Like :func:`_probe_postings` for several terms at once, by one pass over their postings
+    (concatenated: for the short lists of most queries numpy calls cost more than the data);
+    also how many postings each term has among them."""
+    post_docs = np.concatenate([seg.postings_docs[a:b] for a, b in spans])
+    post_tf = np.concatenate([seg.postings_tf[a:b] for a, b in spans])
+    wanted = np.zeros(seg.doc_count, dtype=bool)
+    wanted[docs.astype(np.intp)] = True
+    at = wanted.take(post_docs).nonzero()[0]
+    ends = list(accumulate(b - a for a, b in spans))  # where each term's postings end in the concatenation
+    cuts = [0, *np.searchsorted(at, ends[:-1]).tolist(), len(at)]
+    sizes = [hi - lo for lo, hi in zip(cuts, cuts[1:])]
+    # A posting's first position: the positions of the concatenation before it, less those
+    # of the terms before its own, plus its term's first position.
+    shift, offset, before = [], [], 0
+    for (first_position, stop_position), (a, b), end in zip(_spans(seg.positions_start, term_ids), spans, ends):
+        shift.append(first_position - before)
+        before += stop_position - first_position
+        offset.append(a - (end - (b - a)))
+    first = _tf_before(post_tf, at)
+    first += np.repeat(shift, sizes)
+    at += np.repeat(offset, sizes)
+    return at, first, sizes
 
 
-def _group_keys(seg: SegmentReader, group: list[int], chosen: _Chosen | None) -> np.ndarray:
-    """Sorted unique ``doc << 32 | position`` keys of any term of ``group`` in the chosen
-    docs (and maybe others: see :func:`_position_keys`)."""
-    return union_sorted([_position_keys(seg, tid, chosen, exact=False) for tid in group])
+def _tf_before(tf: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """``tf[:i].sum()`` for every index ``i`` of ``at`` (ascending): the positions of the
+    postings before each."""
+    if not len(at):
+        return at.copy()
+    counts = tf[: int(at[-1]) + 1]
+    return running_total(counts).take(at) - counts.take(at)
+
+
+def _spans(starts: np.ndarray, term_ids: list[int]) -> list[tuple[int, int]]:
+    """``(starts[t], starts[t + 1])`` for every term ``t``."""
+    ids = np.asarray(term_ids, dtype=np.intp)
+    return list(zip(starts.take(ids).tolist(), starts.take(ids + 1).tolist()))
+
+
+def _expand(seg: SegmentReader, postings: np.ndarray, first: np.ndarray, sizes: list[int]) -> list[np.ndarray]:
+    """``doc << 32 | position`` of every position of the postings (given with the index of
+    their first position), in consecutive groups of ``sizes`` postings, each ascending as the
+    postings are."""
+    cuts = list(accumulate(sizes[:-1]))
+    counts = seg.postings_tf.take(postings).astype(np.intp)
+    shifted = seg.postings_docs.take(postings).astype(np.int64) << 32
+    total = int(counts.sum())
+    if total == len(postings):  # one position each
+        shifted |= seg.positions.take(first)
+        return np.split(shifted, cuts)
+    # Output slot i belongs to posting run[i] and reads position first[run] + (i - run's first slot).
+    run = np.repeat(np.arange(len(postings)), counts)
+    slot = np.empty(len(postings) + 1, dtype=np.intp)  # each posting's first output slot, and the end
+    slot[0] = 0
+    np.cumsum(counts, out=slot[1:])
+    first -= slot[:-1]
+    flat = first.take(run)
+    flat += np.arange(total)
+    keys = shifted.take(run)
+    keys |= seg.positions.take(flat)
+    return np.split(keys, slot.take(cuts))
+
+
+def running_total(values: np.ndarray) -> np.ndarray:
+    """``np.cumsum`` of small integers or booleans as intp. Cast first: numpy's
+    cumsum that casts as it goes is ten times slower on arrays of 64k and more."""
+    out = values.astype(np.intp)
+    np.cumsum(out, out=out)
+    return out
 
 
 def is_member(values: np.ndarray, others: np.ndarray) -> np.ndarray:
     """Which of ``values`` are in ``others`` (ascending), by binary search."""
     if len(others) == 0:
         return np.zeros(len(values), dtype=bool)
+    return locate(values, others)[1]
+
+
+def locate(values: np.ndarray, others: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(positions, found)``: where each of ``values`` is in ``others`` (ascending, not
+    empty), valid where ``found``."""
     pos = np.searchsorted(others, values)
     pos[pos == len(others)] = 0
-    return others[pos] == values
+    return pos, others.take(pos) == values
 
 
 def intersect_sorted(a: np.ndarray, b: np.ndarray) -> np.ndarray:

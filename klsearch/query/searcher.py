@@ -25,7 +25,7 @@ from . import tree
 from .bm25 import BM25Params
 from .compile import Compiler, Highlights
 from .evaluate import SegmentScorer
-from .facets import FACETS, SegmentFacets, ordered
+from .facets import FACETS, SegmentFacets, facet_counts
 from .highlight import DEFAULT_MARKS, snippet
 from .parser import parse
 from .results import Hit, SearchResult
@@ -78,7 +78,7 @@ class Searcher:
         plan = compiler.compile(parsed)
 
         total = 0
-        counts: dict[str, dict[str, int]] = {f: {} for f in facets}
+        counted: list[tuple[SegmentFacets, list[np.ndarray]]] = []
         candidates: list[tuple[float, float, int, int]] = []  # (sort key, -score, segment, doc)
         want = offset + limit
         for scorer in self._scorers:
@@ -98,7 +98,7 @@ class Searcher:
             total += len(docs)
             if facets:
                 counter = SegmentFacets.of(seg, facets)
-                counter.add(counter.count_live() if every else counter.count(docs), counts)
+                counted.append((counter, counter.count_live() if every else counter.count(docs)))
             if want:
                 candidates += _top(seg, scorer.index, docs, scores, want, sort, every)
         candidates.sort()
@@ -112,7 +112,7 @@ class Searcher:
             query=query,
             total=total,
             hits=hits,
-            facets={f: ordered(counts[f], f) for f in facets},
+            facets=facet_counts(counted, facets),
             took_ms=(time.perf_counter() - started) * 1000,
         )
 
@@ -164,15 +164,11 @@ def _best_scores(scores: np.ndarray, want: int) -> np.ndarray:
         passed = np.flatnonzero(scores >= guess)
         if len(passed) >= want:
             cand = passed
-    if cand is None:
-        cand = np.arange(n)
-        sub = scores
-    else:
-        sub = scores[cand]
+    sub = scores if cand is None else scores.take(cand)
     cut = np.partition(sub, len(sub) - want)[len(sub) - want]  # the want-th highest score
-    better = cand[sub > cut]
-    tied = cand[sub == cut][: want - len(better)]
-    return np.concatenate((better, tied))
+    better = (sub > cut).nonzero()[0]  # fewer than want
+    best = np.concatenate((better, (sub == cut).nonzero()[0][: want - len(better)]))
+    return best if cand is None else cand.take(best)
 
 
 def _best_dates(dates: np.ndarray, docs: np.ndarray, scores: np.ndarray | None, want: int) -> np.ndarray:

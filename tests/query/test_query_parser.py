@@ -518,3 +518,38 @@ def test_public_constants() -> None:
     assert MAX_CLAUSES == 1024
     assert FIELDS == ("category", "section", "year")
     assert re.fullmatch(r"\d+", str(MAX_DEPTH))
+
+
+plain_word = st.text(st.sampled_from("abzæøåÆØÅéü09²½ΣдAND_OR"), min_size=1, max_size=6)
+spacing = st.text(st.sampled_from(" \t\n\u00a0\u2003\u3000\x1c"), min_size=1, max_size=3)
+usual_piece = st.one_of(
+    plain_word,
+    st.lists(plain_word, min_size=1, max_size=3).map(lambda w: '"' + " ".join(w) + '"'),
+    st.sampled_from(["category:Klima", "Section:Navne", "year:2012", "YEAR:2010..2014", "year:2014..2010", "year:0",
+                     "year:12345", "category:", "kl:x", "category:a.b", "(", ")", "()", "”a b„", '"a', '""']),
+    st.lists(plain_word, min_size=1, max_size=3).map(lambda w: "(" + " ".join(w) + ")"),
+)
+usual_item = st.tuples(st.sampled_from(["", "", "+", "-", "+-"]), usual_piece).map("".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.tuples(usual_item, spacing), min_size=1, max_size=6), spacing)
+def test_usual_queries_take_a_shortcut_to_the_same_tree(items: list[tuple[str, str]], lead: str) -> None:
+    from klsearch.query.parser import _Parser, _simple
+
+    query = lead + "".join(i + s for i, s in items[:-1]) + items[-1][0]
+    fast = _simple(query)
+    if fast is None:
+        return
+    general = _Parser(query).parse()
+    assert fast == general
+    assert [getattr(n, "start", None) for n in walk(fast)] == [getattr(n, "start", None) for n in walk(general)]
+
+
+def test_the_shortcut_takes_usual_queries_only() -> None:
+    from klsearch.query.parser import _simple
+
+    for query in ("skole  økonomi 2013", '+(skole "den danske model") category:Politik year:2012..2014', "-year:2015"):
+        assert _simple(query) is not None
+    for query in ("skole AND økonomi", "skole*", "skole,", "+ skole", "category:x.y", '"a, b"', "a_b", "(a (b))", " ", ""):
+        assert _simple(query) is None
