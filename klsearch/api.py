@@ -6,16 +6,18 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from .document import Document
 from .index.reader import IndexReader
-from .index.writer import IndexWriter
-from .index.writer import build_index as _build_index
 from .query.bm25 import BM25Params
 from .query.facets import FACETS
 from .query.highlight import DEFAULT_MARKS
 from .query.results import SearchResult
 from .query.searcher import FilterValue, Searcher, Sort
+
+if TYPE_CHECKING:  # the writer is imported when used: searching does not need it
+    from .document import Document
+    from .index.writer import IndexWriter
 
 
 def build_index(
@@ -28,6 +30,8 @@ def build_index(
 
     The commit is atomic: until it completes, readers see the previous index.
     """
+    from .index.writer import build_index as _build_index
+
     return _build_index(path, documents, progress=progress).doc_count
 
 
@@ -100,6 +104,8 @@ class Index:
 def open_writer(path: str | os.PathLike[str], *, replace: bool = False) -> IndexWriter:
     """The writer of the index at ``path`` (created if missing); a context manager
     that commits on success and rolls back on an exception."""
+    from .index.writer import IndexWriter
+
     return IndexWriter(path, replace=replace)
 
 

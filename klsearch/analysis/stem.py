@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from importlib import metadata
+from functools import lru_cache
 
 import snowballstemmer
 
@@ -22,13 +22,18 @@ def stem(word: str) -> str:
     return result
 
 
+@lru_cache(maxsize=1)
 def stemmer_version() -> str:
     """Which implementation and version stems (recorded in every index)."""
-    for dist in ("PyStemmer", "snowballstemmer"):
-        if dist == "PyStemmer" and type(_stemmer).__module__ != "Stemmer":
-            continue
-        try:
-            return f"{dist} {metadata.version(dist)}"
-        except metadata.PackageNotFoundError:
-            continue
-    return "snowballstemmer"
+    if type(_stemmer).__module__ == "Stemmer":
+        import Stemmer  # PyStemmer: snowballstemmer hands out its stemmer when it is installed
+
+        return f"PyStemmer {Stemmer.version()}"
+    # The pure-Python fallback has no version attribute; importlib.metadata costs
+    # tens of milliseconds to import, so only this case pays for it.
+    from importlib import metadata
+
+    try:
+        return f"snowballstemmer {metadata.version('snowballstemmer')}"
+    except metadata.PackageNotFoundError:
+        return "snowballstemmer"
