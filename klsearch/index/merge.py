@@ -3,7 +3,8 @@
 Term dictionaries are united, postings renumbered (deleted documents
 dropped) and re-sorted by term with one stable sort: segments are taken in
 document order, so each term's postings stay in document order. Positions
-and stored documents are gathered in the new order with vectorised passes.
+are gathered in the new order with a vectorised pass; stored documents are
+carried over block by block.
 """
 
 from __future__ import annotations
@@ -12,7 +13,10 @@ import numpy as np
 
 from . import format as fmt
 from .segment_reader import SegmentReader
-from .segment_writer import narrow, postings_file_arrays
+from .segment_writer import postings_file_arrays
+from .storage import narrow
+from .stored import carry_over
+from .strings import encode_strings
 
 
 def merge_segments(segments: list[SegmentReader], deleted: list[np.ndarray]) -> tuple[dict[str, np.ndarray], dict[str, object]]:
@@ -106,16 +110,9 @@ def _document_arrays(
     arrays[fmt.YEAR] = column(lambda s: s.year).astype(np.int16)
     arrays[fmt.DATE] = column(lambda s: s.date).astype(np.int32)
     arrays[fmt.DOC_HASH] = column(lambda s: s.hashes).astype(np.uint64)
-    for blob_file, offsets_file in ((fmt.STORED_BLOB, fmt.STORED_OFFSETS), (fmt.IDS_BLOB, fmt.IDS_OFFSETS)):
-        blobs, lengths = [], []
-        for seg, live in zip(segments, lives):
-            offsets = seg.array(offsets_file).astype(np.int64)
-            starts, counts = offsets[:-1][live], np.diff(offsets)[live]
-            blobs.append(_gather(seg.array(blob_file), starts, counts))
-            lengths.append(counts)
-        all_lengths = np.concatenate(lengths)
-        arrays[blob_file] = np.concatenate(blobs).astype(np.uint8)
-        arrays[offsets_file] = np.concatenate(([0], np.cumsum(all_lengths))).astype(np.int64)
+    arrays.update(carry_over([(seg.stored, live) for seg, live in zip(segments, lives)]))
+    ids = [doc_id for seg, live in zip(segments, lives) for doc_id, kept in zip(seg.ids(), live.tolist()) if kept]
+    arrays[fmt.IDS_BLOB], arrays[fmt.IDS_OFFSETS] = encode_strings(ids)
     meta["title_len_sum"] = int(title_len.sum())
     meta["body_len_sum"] = int(body_len.sum())
     return meta

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
@@ -15,6 +15,7 @@ from ..document import Document
 from ..errors import CorruptIndexError
 from . import format as fmt
 from .storage import checksum, load_array
+from .stored import StoredDocuments
 from .strings import StringTable
 
 T = TypeVar("T")
@@ -86,7 +87,11 @@ class SegmentReader:
 
     @cached_property
     def postings_tf_title(self) -> np.ndarray:
-        return self.array(fmt.POSTINGS_TF_TITLE)
+        """Occurrences in the title, of every posting (the file holds the non-zero ones)."""
+        in_title, tf_title = self.array(fmt.POSTINGS_IN_TITLE), self.array(fmt.POSTINGS_TF_TITLE)
+        dense = np.zeros(int(self.postings_start[-1]), dtype=tf_title.dtype)
+        dense[in_title] = tf_title
+        return dense
 
     @cached_property
     def positions_start(self) -> np.ndarray:
@@ -125,8 +130,15 @@ class SegmentReader:
         return self.array(fmt.DOC_HASH)
 
     @cached_property
-    def _stored(self) -> tuple[np.ndarray, np.ndarray]:
-        return self.array(fmt.STORED_BLOB), self.array(fmt.STORED_OFFSETS)
+    def stored(self) -> StoredDocuments:
+        """The stored documents' JSON."""
+        return StoredDocuments(
+            self.array(fmt.STORED_BLOB),
+            self.array(fmt.STORED_BLOCKS),
+            self.array(fmt.STORED_BLOCK_DOCS),
+            self.array(fmt.STORED_OFFSETS),
+            self.folder / fmt.STORED_BLOB,
+        )
 
     @cached_property
     def _ids(self) -> tuple[np.ndarray, np.ndarray]:
@@ -254,8 +266,14 @@ class SegmentReader:
 
     def document(self, doc: int) -> Document:
         """The stored document number ``doc``."""
-        blob, offsets = self._stored
-        raw = blob[int(offsets[doc]) : int(offsets[doc + 1])].tobytes()
+        return self._parse(self.stored.document(doc), doc)
+
+    def documents(self) -> Iterator[Document]:
+        """Every stored document, in document order (each block decompressed once)."""
+        for doc, raw in enumerate(self.stored):
+            yield self._parse(raw, doc)
+
+    def _parse(self, raw: bytes, doc: int) -> Document:
         try:
             return Document.from_json(json.loads(raw))
         except (ValueError, KeyError, TypeError) as exc:

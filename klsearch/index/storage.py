@@ -99,9 +99,13 @@ def checksum(data: bytes | memoryview | np.ndarray) -> int:
     return zlib.crc32(data)
 
 
-def smallest_uint(max_value: int) -> type[np.unsignedinteger]:
-    """The narrowest unsigned dtype that holds ``max_value``."""
+def narrow(values: np.ndarray, at_least: type[np.unsignedinteger] = np.uint8) -> np.ndarray:
+    """Non-negative integers in the narrowest unsigned dtype, ``at_least`` wide, that holds them.
+
+    Beyond uint32 they become int64: uint64 would turn into float64 next to signed integers.
+    """
+    top = int(values.max(initial=0))
     for dtype in (np.uint8, np.uint16, np.uint32):
-        if max_value <= np.iinfo(dtype).max:
-            return dtype
-    return np.uint64
+        if np.dtype(dtype).itemsize >= np.dtype(at_least).itemsize and top <= np.iinfo(dtype).max:
+            return values.astype(dtype)
+    return values.astype(np.int64)

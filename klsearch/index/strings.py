@@ -6,19 +6,25 @@ memory-mapped and searched by bisection, so opening costs nothing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
+from .storage import narrow
+
 
 def encode_strings(strings: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """``(blob uint8, offsets int64)`` of strings in the given order."""
+    """``(blob uint8, offsets)`` of strings in the given order."""
     encoded = [s.encode("utf-8") for s in strings]
-    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
-    if encoded:
-        np.cumsum([len(b) for b in encoded], out=offsets[1:])
     blob = np.frombuffer(b"".join(encoded), dtype=np.uint8)
-    return blob, offsets
+    return blob, offsets_of(map(len, encoded), len(encoded))
+
+
+def offsets_of(lengths: Iterable[int], count: int) -> np.ndarray:
+    """``[0, l0, l0+l1, ...]``: where each of ``count`` items of these lengths starts, and the end."""
+    offsets = np.zeros(count + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(lengths, dtype=np.int64, count=count), out=offsets[1:])
+    return narrow(offsets, at_least=np.uint32)
 
 
 class StringTable:
