@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from . import tokenize
 from .normalize import display_text, normalize
@@ -24,8 +25,7 @@ ANALYZER_VERSION = 2
 _CACHE_LIMIT = 1_000_000
 
 
-@dataclass(frozen=True)
-class Expansion:
+class Expansion(NamedTuple):
     """What one raw token contributes to the index.
 
     ``terms`` are ``(relative position, term)`` pairs; ``width`` is how many
@@ -95,6 +95,8 @@ class Analyzer:
         return exp
 
     def _expand(self, raw: str) -> Expansion:
+        if raw.isalpha():  # most tokens: no digits, hyphens, apostrophes, dots or commas
+            return self._expand_word(raw)
         if tokenize.is_number(raw):
             return Expansion(1, ((0, raw),), (raw,), ((raw, raw),))
         if "," in raw:  # words run together with a comma: "ord,ord"
@@ -114,11 +116,11 @@ class Analyzer:
         joined = self._expand_word("".join(parts))
         terms = list(joined.terms)
         words = list(joined.words)
-        for i, part in enumerate(parts):
-            exp = self._expand_word(part)
+        expansions = [self._expand_word(part) for part in parts]
+        for i, exp in enumerate(expansions):
             terms += [(i, t) for _, t in exp.terms if (i, t) not in terms]
             words += exp.words
-        part_terms = tuple(t for p in parts for t in self._expand_word(p).query)
+        part_terms = tuple(t for exp in expansions for t in exp.query)
         return Expansion(len(parts), tuple(terms), joined.query, tuple(words), part_terms)
 
     def _expand_word(self, word: str) -> Expansion:
@@ -128,10 +130,12 @@ class Analyzer:
         if folded in self._stop:
             return Expansion(1, (), (), ())
         analysis = self._words.analyze(folded)
-        inside = dict.fromkeys(PART_MARK + t for t in analysis.parts + analysis.related)
-        terms = tuple((0, t) for t in (*analysis.whole, *inside))
-        words = tuple((w, t) for w in dict.fromkeys((word, folded)) for t in analysis.whole)
-        return Expansion(1, terms, analysis.whole[:1], words, analysis.parts)
+        whole = analysis.whole
+        inside = dict.fromkeys([PART_MARK + t for t in analysis.parts + analysis.related]) if analysis.parts else ()
+        terms = tuple([(0, t) for t in (*whole, *inside)])
+        surfaces = (word,) if word == folded else (word, folded)
+        words = tuple([(w, t) for w in surfaces for t in whole])
+        return Expansion(1, terms, whole[:1], words, analysis.parts)
 
     def _expand_domain(self, raw: str, labels: list[str]) -> Expansion:
         # A domain (meretidsammen.dk, www.kl.dk) is also found by its labels

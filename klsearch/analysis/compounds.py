@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from functools import lru_cache
+from itertools import accumulate
 from typing import NamedTuple
 
 from klsearch.analysis.lexicon import BEGIN, END, MIDDLE, PRODUCTIVE, WORD, Lexicon, get_lexicon
@@ -33,6 +35,8 @@ MIN_LISTED_PART = 3
 LONG_PART = 5
 MAX_LENGTH = 100
 """Longer tokens (no Danish word is this long) are left whole."""
+_MEMO_SIZE = 50_000
+"""Entries in each splitter's memos of recurring parts, tails and stems."""
 
 PARTICLES = frozenset(
     "for over under til ud op ind af med fra ved mod bag frem ned hen efter gennem bort "
@@ -47,6 +51,8 @@ _BOUND_SUFFIXES = frozenset("ing ning else sel".split())
 """Derivational suffixes that are not words (sorter|ing, forhandl|ing, opfatt|else)."""
 
 _ENDINGS = frozenset("e en ens er ere erne ernes ers es et ets s t r ne nes ste este".split())
+_LENGTHS = {s: sorted(set(map(len, s))) for s in (HOMOGRAPHS, _BOUND_SUFFIXES)}
+"""The lengths of the suffixes in each set, so _is_suffix slices instead of trying each suffix."""
 _LINKS = ("s", "e", "er")
 
 
@@ -62,16 +68,16 @@ class Part(NamedTuple):
 
 def _is_suffix(tail: str, suffixes: frozenset[str]) -> bool:
     """Whether tail is one of the suffixes, possibly inflected (lighed, skabet, virksom|me)."""
-    for suffix in suffixes:
-        if tail.startswith(suffix):
-            rest = tail[len(suffix) :]
-            if not rest or rest in _ENDINGS or (rest[0] == suffix[-1] and rest[1:] in _ENDINGS):
+    for n in _LENGTHS[suffixes]:
+        if tail[:n] in suffixes:
+            rest = tail[n:]
+            if not rest or rest in _ENDINGS or (rest[0] == tail[n - 1] and rest[1:] in _ENDINGS):
                 return True
     return False
 
 
-_Spans = tuple[tuple[int, int], ...]
-_Reading = tuple[int, _Spans]  # (number of parts, spans)
+_Lengths = tuple[int, ...]
+"""A reading of a word or of its tail: the lengths of its parts."""
 
 
 class Decompounder:
@@ -85,6 +91,13 @@ class Decompounder:
         self._lex = lexicon if lexicon is not None else get_lexicon()
         self._extra = frozenset(w for w in extra_words if len(w) >= MIN_PART and w.isalpha())
         self._extra_max = max(map(len, self._extra), default=0)
+        if not self._extra:
+            self._prefixes = self._lex.prefixes  # one call less on the hottest path
+        # Parts, tails and linking forms recur across compounds (området,
+        # kommissionens, arbejds): each is worked out once, in bounded memos.
+        self._inner_parts = lru_cache(maxsize=_MEMO_SIZE)(self.parts)
+        self._rest = lru_cache(maxsize=_MEMO_SIZE)(self._read_rest)
+        self._stem = lru_cache(maxsize=_MEMO_SIZE)(self._link_stem)
 
     def split(self, word: str) -> tuple[str, ...]:
         """Parts to index and search for, () if the word is not a compound.
@@ -96,18 +109,22 @@ class Decompounder:
 
     def parts(self, word: str) -> tuple[Part, ...]:
         """The parts with their spans in the word, () if it is not a compound."""
-        top = self._segment(word)
-        if top is None:
+        lengths = self._segment(word)
+        if lengths is None:
             return ()
         out: list[Part] = []
-        for i, (start, end) in enumerate(top):
-            last = i == len(top) - 1
+        last = len(lengths) - 1
+        end = 0
+        for i, length in enumerate(lengths):
+            start, end = end, end + length
             surface = word[start:end]
-            text = surface if last else self._stem(surface)
-            inner = self.parts(text)
-            # Cuts of the stem carry over where stem and surface still agree.
-            limit = _common_prefix(surface, text)
-            kept = [p for p in inner[1:] if p.start < limit]
+            text = surface if i == last else self._stem(surface)
+            inner = self._inner_parts(text)
+            kept: list[Part] = []
+            if inner:
+                # Cuts of the stem carry over where stem and surface still agree.
+                limit = _common_prefix(surface, text)
+                kept = [p for p in inner[1:] if p.start < limit]
             if not kept:
                 out.append(Part(start, end, text))
                 continue
@@ -120,7 +137,7 @@ class Decompounder:
         """Whether the word is listed (or an extra word) or splits into known parts."""
         return self._lex.is_word(word) or word in self._extra or self._segment(word) is not None
 
-    def _stem(self, part: str) -> str:
+    def _link_stem(self, part: str) -> str:
         """The searchable form of a non-final part."""
         bases = self._lex.base_forms(part)
         if part in bases:
@@ -133,69 +150,56 @@ class Decompounder:
                     return bare  # tilpasning|s, børn|e, mand|s
         return min(stems, key=lambda s: (len(s), s)) if stems else part  # arbejds -> arbejde
 
-    def _segment(self, word: str) -> _Spans | None:
-        """Top-level parts in order of preference (see _order); None if not a compound."""
+    def _segment(self, word: str) -> _Lengths | None:
+        """The lengths of the top-level parts (see _order); None if not a compound."""
         if not 2 * MIN_PART <= len(word) <= MAX_LENGTH:
             return None
-        memo: dict[int, _Reading | None] = {}
-        options: dict[int, _Reading] = {}
-        for j, roles in self._prefixes(word, 0):
-            if j < MIN_PART or not self._room(word, j) or not roles & BEGIN or word[:j] in PARTICLES:
-                continue
-            rest = self._rest(word, j, memo)
-            if rest is not None:
-                options[j] = (rest[0] + 1, ((0, j),) + rest[1])
+        options = self._readings(word, self._prefixes(word), BEGIN)
+        if not options:
+            return None
         ordered = _order(word, options)
-        if ordered and self._lex.is_word(word):
-            return next((spans for spans in ordered if self._split_listed(word, spans)), None)
-        return ordered[0] if ordered else None
+        if self._lex.is_word(word):
+            return next((lengths for lengths in ordered if self._split_listed(word, lengths)), None)
+        return ordered[0]
 
-    def _rest(self, word: str, i: int, memo: dict[int, _Reading | None]) -> _Reading | None:
-        """Fewest parts for word[i:] as middle* + end."""
-        if i in memo:
-            return memo[i]
-        best: _Reading | None = None
-        if self._is_head(word[i:]):
-            best = (1, ((i, len(word)),))
-        else:
-            options: dict[int, _Reading] = {}
-            for j, roles in self._prefixes(word, i):
-                if j - i < MIN_PART or not self._room(word, j) or not roles & MIDDLE or word[i:j] in PARTICLES:
-                    continue
-                rest = self._rest(word, j, memo)
-                if rest is not None:
-                    options[j] = (rest[0] + 1, ((i, j),) + rest[1])
-            ordered = _order(word, options)
-            if ordered:
-                best = (len(ordered[0]), ordered[0])
-        memo[i] = best
-        return best
+    def _read_rest(self, tail: str) -> _Lengths | None:
+        """Fewest parts for the tail of a word as middle* + end (a tail reads the same in every word)."""
+        found = self._prefixes(tail)
+        if self._is_head(tail, found[-1][1] if found and found[-1][0] == len(tail) else 0):
+            return (len(tail),)
+        options = self._readings(tail, found, MIDDLE)
+        return _order(tail, options)[0] if options else None
 
-    @staticmethod
-    def _room(word: str, j: int) -> bool:
-        """Whether word[j:] is long enough to hold at least one more part."""
-        return len(word) - j >= MIN_PART or word[j:] in SHORT_HEADS
+    def _readings(self, word: str, found: list[tuple[int, int]], role: int) -> dict[int, _Lengths]:
+        """The best reading of the word as a part in this role (BEGIN or MIDDLE) and a rest,
+        by where that part ends, for each of the forms it starts with (found)."""
+        options: dict[int, _Lengths] = {}
+        roomy = len(word) - MIN_PART  # a part ending after this leaves room only for a short head
+        for j, roles in found:
+            if j < MIN_PART or not roles & role or j > roomy and word[j:] not in SHORT_HEADS or word[:j] in PARTICLES:
+                continue
+            rest = self._rest(word[j:])
+            if rest is not None:
+                options[j] = (j, *rest)
+        return options
 
-    def _is_head(self, head: str) -> bool:
+    def _is_head(self, head: str, roles: int) -> bool:
+        """Whether a form with these lexicon roles may end a compound."""
         if head in SHORT_HEADS:
             return True
-        if len(head) < MIN_PART or _is_suffix(head, HOMOGRAPHS):
-            return False
-        if self._lex.roles(head) & END:
-            return True
         extra = self._extra
-        return bool(extra) and (
-            head in extra or any(head.endswith(e) and head[: -len(e)] in extra for e in _ENDINGS)
-        )
+        if len(head) < MIN_PART or not (roles & END or extra) or _is_suffix(head, HOMOGRAPHS):
+            return False
+        if roles & END:
+            return True
+        return head in extra or any(head.endswith(e) and head[: -len(e)] in extra for e in _ENDINGS)
 
-    def _prefixes(self, word: str, i: int) -> list[tuple[int, int]]:
-        """(end, roles) of the known forms starting at i, extra words included."""
-        found = self._lex.prefixes(word, i)
-        if not self._extra:
-            return found
-        merged = dict(found)
-        for j in range(i + MIN_PART, min(len(word), i + self._extra_max + 1) + 1):
-            piece = word[i:j]
+    def _prefixes(self, word: str) -> list[tuple[int, int]]:
+        """(end, roles) of the known forms the word starts with, extra words included
+        (without extra words, the lexicon's prefixes: see __init__)."""
+        merged = dict(self._lex.prefixes(word))
+        for j in range(MIN_PART, min(len(word), self._extra_max + 1) + 1):
+            piece = word[:j]
             if piece in self._extra or (piece[-1] == "s" and piece[:-1] in self._extra):
                 merged[j] = merged.get(j, 0) | WORD | BEGIN | MIDDLE
         return sorted(merged.items())
@@ -210,9 +214,9 @@ class Decompounder:
                 return base
         return None
 
-    def _split_listed(self, word: str, spans: _Spans) -> bool:
-        """Whether a word listed in the dictionary should be split like this."""
-        head_start = spans[-1][0]
+    def _split_listed(self, word: str, lengths: _Lengths) -> bool:
+        """Whether a word listed in the dictionary should be split into parts of these lengths."""
+        head_start = len(word) - lengths[-1]
         head = word[head_start:]
         if not self._lex.roles(head) & PRODUCTIVE:
             return False
@@ -224,37 +228,38 @@ class Decompounder:
         head_bases = [h for h in self._lex.base_forms(head) if left + h in bases]
         if not head_bases:
             return False
-        lengths = [end - start for start, end in spans[:-1]]
         head_length = max(map(len, head_bases))
         if any(h in SHORT_HEADS for h in head_bases):
             head_length = max(head_length, MIN_LISTED_PART)
-        lengths.append(head_length)
-        if min(lengths) < MIN_LISTED_PART or max(lengths) < LONG_PART:
+        in_base = (*lengths[:-1], head_length)
+        if min(in_base) < MIN_LISTED_PART or max(in_base) < LONG_PART:
             return False
         # A derivation of a listed word is split where that word is:
         # trafik|sikkerheden like trafik|sikker, hjemløsheden and sorteringen
         # (sortere) not at all.
-        cuts = [start for start, _ in spans[1:]]
+        cuts = list(accumulate(lengths[:-1]))
         for i in range(MIN_PART, len(word) - 1):
             base = self._derivation_base(word, i)
             if base is not None:
                 inner = self._segment(base)
-                if inner is None or [start for start, _ in inner[1:]] != [c for c in cuts if c < i]:
+                if inner is None or list(accumulate(inner[:-1])) != [c for c in cuts if c < i]:
                     return False
         return True
 
 
-def _order(word: str, options: dict[int, _Reading]) -> list[_Spans]:
+def _order(word: str, options: dict[int, _Lengths]) -> list[_Lengths]:
     """Readings by preference: fewest parts, then the longest first part, except that
     an "s" goes with the head when both readings exist (fod|stykke, not fods|tykke).
     """
+    if len(options) < 2:
+        return list(options.values())
 
     def key(j: int) -> tuple[int, float]:
-        count = options[j][0]
-        shifted = word[j - 1] == "s" and j - 1 in options and options[j - 1][0] == count
+        count = len(options[j])
+        shifted = word[j - 1] == "s" and j - 1 in options and len(options[j - 1]) == count
         return count, -j + 1.5 if shifted else -j
 
-    return [options[j][1] for j in sorted(options, key=key)]
+    return [options[j] for j in sorted(options, key=key)]
 
 
 def _common_prefix(a: str, b: str) -> int:

@@ -11,8 +11,8 @@ so "dagpenge" finds "dagpengekommissionens".
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
+from typing import NamedTuple
 
 from .compounds import Decompounder
 from .folding import fold
@@ -21,20 +21,16 @@ from .stem import stem
 
 # Shorter words are rarely compounds; skipping them keeps analysis fast.
 MIN_COMPOUND_LENGTH = 7
+_MEMO_SIZE = 50_000
 
 
-@dataclass(frozen=True)
-class WordTerms:
+class WordTerms(NamedTuple):
     """``whole``: the word's own terms; ``parts``: its compound parts' terms, in order;
     ``related``: sub-compounds (folkeskole in folkeskolereform)."""
 
     whole: tuple[str, ...]
     parts: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
-
-    @property
-    def all(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(self.whole + self.parts + self.related))
 
 
 class WordAnalyzer:
@@ -45,6 +41,8 @@ class WordAnalyzer:
         self.decompound = decompound
         self.folding = folding
         self._heads: dict[str, str | None] = {}
+        # Compound parts recur across words (området, kommissionens): their base forms are looked up once.
+        self._part_base = lru_cache(maxsize=_MEMO_SIZE)(self.base)
 
     @cached_property
     def _lexicon(self) -> Lexicon:
@@ -59,11 +57,8 @@ class WordAnalyzer:
 
     def base(self, word: str) -> tuple[str, ...]:
         """Base forms, or the Snowball stem for a word the lexicon does not know."""
-        if self.lemmas:
-            forms = self._lexicon.base_forms(word)
-            if forms:
-                return forms[:2]
-        return (stem(word),)
+        forms = self._lexicon.base_forms(word) if self.lemmas else ()
+        return forms[:2] or (stem(word),)
 
     def head(self, word: str) -> str | None:
         """The last part of a compound as written (området in ungeområdet), or None."""
@@ -78,19 +73,20 @@ class WordAnalyzer:
         """Terms of a lower-case word (folded first)."""
         word = self.fold(word)
         parts = self._decompounder.parts(word) if self.decompound and len(word) >= MIN_COMPOUND_LENGTH else ()
-        known = self.lemmas and bool(self._lexicon.base_forms(word))
         if len(parts) < 2:
             return WordTerms(self.base(word))
+        base = self._part_base
         head = parts[-1]
-        if known:
+        if self.lemmas and not self._lexicon.base_forms(word):
+            # An unknown compound: its modifier as written plus the head's base form.
+            whole = tuple([word[: head.start] + b for b in base(head.text)])
+        else:
             whole = self.base(word)
-        else:  # an unknown compound: its modifier as written plus the head's base form
-            whole = tuple(word[: head.start] + b for b in self.base(head.text)) if self.lemmas else (stem(word),)
-        part_terms = tuple(self.base(p.text)[0] for p in parts)
+        part_terms = tuple([base(p.text)[0] for p in parts])
         related = []
         for k in range(2, len(parts)):
-            related.append(self.base(word[: parts[k - 1].end])[0])  # folkeskole(reform)
-            related.append(self.base(word[parts[-k].start :])[0])  # (folke)skolereform
+            related.append(base(word[: parts[k - 1].end])[0])  # folkeskole(reform)
+            related.append(base(word[parts[-k].start :])[0])  # (folke)skolereform
         return WordTerms(whole, part_terms, tuple(related))
 
 
@@ -113,16 +109,15 @@ def complete_suspended(text: str, words: WordAnalyzer) -> str:
 
 
 def _hanging_hyphens(text: str) -> list[int]:
-    """Offsets of hyphens after a letter and before a space or comma (str.find is fast)."""
-    found = []
-    for needle in ("- ", "-,"):
-        i = text.find(needle)
-        while i > 0:
-            if text[i - 1].isalnum():
-                found.append(i)
-            i = text.find(needle, i + 1)
-    return sorted(found)
+    """Offsets of hyphens after a letter or digit and before a space or comma."""
+    if "-" not in text:  # most texts, in one fast scan
+        return []
+    # A text that starts with "- " has never had its other "- " hyphens completed
+    # (nor "-," after a leading "-,"); the tokens an index holds must not change.
+    lead = text[:2]
+    return [m.start() for m in _HANGING.finditer(text) if m.group() != lead and text[m.start() - 1].isalnum()]
 
 
+_HANGING = re.compile(r"-[ ,]")
 _SUSPENDED = re.compile(r"-(?=(?:,?\s+\w+-)*,?\s+(?:og|eller|samt|til)\s+(\w+))")
 _WORD_BEFORE = re.compile(r"\w+$")

@@ -1,11 +1,13 @@
 """The analyzer chain on Danish text as KL writes it."""
 
+import re
 import string
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from klsearch.analysis import Analyzer, danish_stop_words
+from klsearch.analysis import Analyzer, danish_stop_words, normalize, tokenize
+from klsearch.corpus import read_bundled_corpus
 
 A = Analyzer()
 
@@ -85,6 +87,21 @@ def test_tokens_and_index_terms_agree(text: str) -> None:
     from_tokens = [t for tok in A.tokens(text) for t in tok.terms]
     from_index = list(dict.fromkeys(t for t, _ in A.index_terms(text)[0]))
     assert list(dict.fromkeys(from_tokens)) == from_index
+
+
+_PLAIN_TOKEN = re.compile(tokenize._TOKEN)
+
+
+def test_the_token_pattern_finds_the_plain_patterns_tokens_in_kl_text() -> None:
+    texts = [normalize(text) for doc in read_bundled_corpus() for text in (doc.title, doc.body)]
+    assert sum(len(tokenize.raw_tokens(text)) for text in texts) > 5_000
+    assert all(tokenize.raw_tokens(text) == _PLAIN_TOKEN.findall(text) for text in texts)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab1_ æ-\u2010\u2011'\u2019.,\n", max_size=40))
+def test_the_token_pattern_finds_the_plain_patterns_tokens(text: str) -> None:
+    assert tokenize.raw_tokens(text) == _PLAIN_TOKEN.findall(text)
 
 
 @settings(max_examples=200, deadline=None)
