@@ -5,15 +5,18 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
-from array import array
+import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 
-from ..analysis import Analyzer
 from ..document import Document
 from . import format as fmt
-from .storage import checksum, fsync_dir, save_array, smallest_uint, write_file
+from .batch import AnalyzedBatch, Texts, Vocabulary
+from .parallel import BATCH_DOCS, AnalysisPool
+from .storage import checksum, fsync_dir, narrow, save_array, write_file
+from .stored import pack_documents
 from .strings import encode_strings
 
 _EPOCH = _dt.date(1970, 1, 1)
@@ -22,25 +25,20 @@ _EPOCH = _dt.date(1970, 1, 1)
 class SegmentWriter:
     """Accumulates documents; :meth:`serialize` writes them as one segment.
 
-    Adding a document costs a regex pass and one C-level dictionary lookup
-    per token: each distinct raw token gets an id the first time it is
-    seen, with its analysis stored once in expansion tables (width, and
-    the ``(relative position, term id)`` pairs it indexes). Positions and
-    postings are then computed for the whole segment with numpy.
+    Titles and bodies go in batches to an :class:`AnalysisPool`, here or in
+    worker processes, while more documents arrive; each analysed batch's
+    term ids are mapped to the segment's vocabulary as it comes back.
+    Postings are computed for the whole segment with numpy.
     """
 
-    def __init__(self, analyzer: Analyzer) -> None:
-        self._analyzer = analyzer
-        self._raw_ids: dict[str, int] = {}
-        self._raw: list[str] = []
-        self._width: list[int] = []
-        self._exp_start: list[int] = [0]
-        self._exp_rel: list[int] = []
-        self._exp_term: list[int] = []
-        self._term_ids: dict[str, int] = {}
-        self._terms: list[str] = []
-        self._tokens = array("i")  # raw token ids, document by document, title then body
-        self._field_tokens = array("i")  # tokens per field: title, body, title, body, ...
+    def __init__(self, pool: AnalysisPool) -> None:
+        self._pool = pool
+        pool.start_segment()
+        self._texts: Texts = []  # the batch being filled
+        self._batches: list[tuple[int, AnalyzedBatch]] = []  # (first document, batch in our term ids)
+        self._terms = Vocabulary()
+        self._producer_terms: dict[int, np.ndarray] = {}  # our id of each of a producer's term ids
+        self._words: set[tuple[str, int]] = set()  # (surface word, our term id)
         self._stored: list[bytes] = []
         self._ids: list[str] = []
         self._hashes: list[int] = []
@@ -52,38 +50,8 @@ class SegmentWriter:
     def __len__(self) -> int:
         return len(self._stored)
 
-    def _new_raw(self, raw: str) -> int:
-        exp = self._analyzer.expand(raw)
-        rid = len(self._raw)
-        self._raw_ids[raw] = rid
-        self._raw.append(raw)
-        self._width.append(exp.width)
-        for rel, term in exp.terms:
-            tid = self._term_ids.get(term)
-            if tid is None:
-                tid = self._term_ids[term] = len(self._terms)
-                self._terms.append(term)
-            self._exp_rel.append(rel)
-            self._exp_term.append(tid)
-        self._exp_start.append(len(self._exp_rel))
-        return rid
-
-    def _field(self, text: str) -> int:
-        tokens = self._analyzer.index_tokens(text)
-        mark = len(self._tokens)
-        try:
-            self._tokens.extend(map(self._raw_ids.get, tokens))  # type: ignore[arg-type]
-        except TypeError:  # a token not seen before in this segment (get gave None)
-            del self._tokens[mark:]
-            for raw in set(tokens).difference(self._raw_ids):
-                self._new_raw(raw)
-            self._tokens.extend(map(self._raw_ids.get, tokens))  # type: ignore[arg-type]
-        return len(tokens)
-
     def add(self, doc: Document, stored: bytes | None = None, content_hash: int | None = None) -> None:
-        """Tokenise and buffer one document (``stored``/``content_hash`` if already computed)."""
-        self._field_tokens.append(self._field(doc.title))
-        self._field_tokens.append(self._field(doc.body))
+        """Buffer one document (``stored``/``content_hash`` if already computed); its text is analysed in batches."""
         if stored is None:
             stored = stored_json(doc)
         self._stored.append(stored)
@@ -93,13 +61,39 @@ class SegmentWriter:
         self._section.append(doc.section)
         self._year.append(doc.year or 0)
         self._date.append((doc.date - _EPOCH).days if doc.date else fmt.DATE_MISSING)
+        self._texts.append((doc.title, doc.body))
+        if len(self._texts) >= BATCH_DOCS:
+            self._submit()
+
+    def _submit(self) -> None:
+        if self._texts:
+            self._pool.submit(len(self._stored) - len(self._texts), self._texts)
+            self._texts = []
+        self._take(self._pool.ready())
+
+    def _take(self, results: list[tuple[int, int, AnalyzedBatch]]) -> None:
+        for first, producer, batch in results:
+            ours = self._producer_terms.get(producer, np.zeros(0, dtype=np.int32))
+            if batch.new_terms:
+                new = np.fromiter(map(self._terms.id, batch.new_terms), dtype=np.int32, count=len(batch.new_terms))
+                ours = self._producer_terms[producer] = np.concatenate((ours, new))
+            if batch.new_words:
+                words, terms = zip(*batch.new_words)
+                self._words.update(zip(words, ours[list(terms)].tolist()))
+            batch.terms = ours[batch.terms]
+            self._batches.append((first, batch))
 
     def serialize(self, folder: Path) -> dict[str, object]:
         """Write the segment's files into the (new, empty) ``folder``; return its metadata."""
-        terms, docs, positions, title_len, body_len = self._occurrences()
-        arrays = self._postings_arrays(terms, docs, positions, title_len)
-        del terms, docs, positions
-        arrays.update(self._document_arrays(title_len, body_len))
+        self._submit()
+        self._take(self._pool.drain())
+        occurrences, title_len, body_len = self._occurrences()
+        # The document arrays (compressing the stored documents) are made in a thread
+        # meanwhile: zlib and numpy's sorts and gathers let go of the GIL.
+        with ThreadPoolExecutor(1) as thread:
+            documents = thread.submit(self._document_arrays, title_len, body_len)
+            arrays = self._postings_arrays(occurrences, title_len)
+            arrays.update(documents.result())
         meta: dict[str, object] = {
             "docs": len(self._stored),
             "category": sorted({c for c in self._category if c is not None}),
@@ -111,72 +105,71 @@ class SegmentWriter:
         arrays[fmt.SECTION] = _codes(self._section, meta["section"])  # type: ignore[arg-type]
         return write_segment_files(folder, arrays, meta)
 
-    def _occurrences(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Every indexed ``(term, doc, position)`` in document order, and the field lengths."""
-        raw = np.frombuffer(self._tokens, dtype=np.intc).astype(np.int64)
-        per_field = np.frombuffer(self._field_tokens, dtype=np.intc).astype(np.int64)
-        n_fields = len(per_field)
-        width = np.asarray(self._width, dtype=np.int64)[raw]
-        field_of = np.repeat(np.arange(n_fields), per_field)
-        field_len = np.bincount(field_of, weights=width, minlength=n_fields).astype(np.int64)
-        title_len, body_len = field_len[0::2], field_len[1::2]
-        # Position of each token: running width within its field, plus the field's offset.
-        before = np.cumsum(width) - width
-        first = np.cumsum(per_field) - per_field
-        base = np.append(before, 0)[first]
-        offset = np.zeros(n_fields, dtype=np.int64)
-        offset[1::2] = title_len + fmt.FIELD_GAP
-        pos = before - (base - offset)[field_of]
-        del before, width
-        # Each token emits the terms of its expansion.
-        exp_start = np.asarray(self._exp_start, dtype=np.int64)
-        count = (exp_start[1:] - exp_start[:-1])[raw]
-        token_of = np.repeat(np.arange(len(raw)), count)
-        entry = exp_start[raw][token_of] + (np.arange(len(token_of)) - np.repeat(np.cumsum(count) - count, count))
-        terms = np.asarray(self._exp_term, dtype=np.int32)[entry] if len(entry) else np.zeros(0, np.int32)
-        positions = pos[token_of] + (np.asarray(self._exp_rel, dtype=np.int64)[entry] if len(entry) else 0)
-        docs = (field_of[token_of] // 2).astype(np.uint32)
-        return terms, docs, positions, title_len, body_len
+    def _occurrences(self) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+        """Every indexed occurrence's term, document and position (in document order), and the field lengths."""
+        batches = [batch for _, batch in sorted(self._batches, key=lambda b: b[0])]
+        self._batches = []
+        columns = {}
+        for name in ("occurrences", "title_len", "body_len", "terms", "positions"):
+            columns[name] = np.concatenate([getattr(b, name) for b in batches] or [np.zeros(0, dtype=np.int32)])
+            for batch in batches:  # copied: let the batch's part go before the next column is made
+                setattr(batch, name, None)
+        del batches
+        per_doc = columns.pop("occurrences")
+        columns["docs"] = np.repeat(np.arange(len(per_doc), dtype=np.int32), per_doc)
+        return columns, columns.pop("title_len"), columns.pop("body_len")
 
-    def _postings_arrays(self, tids: np.ndarray, docs: np.ndarray, positions: np.ndarray, title_len: np.ndarray) -> dict[str, np.ndarray]:
-        present = np.unique(tids)
-        local_terms = [self._terms[i] for i in present.tolist()]
+    def _postings_arrays(self, occurrences: dict[str, np.ndarray], title_len: np.ndarray) -> dict[str, np.ndarray]:
+        """The postings files; takes the ``occurrences`` columns out of the dict as it goes, to bound memory."""
+        tids = occurrences.pop("terms")
+        per_term = np.bincount(tids, minlength=len(self._terms.strings))
+        present = np.flatnonzero(per_term)
+        local_terms = [self._terms.strings[i] for i in present.tolist()]
         order = sorted(range(len(local_terms)), key=local_terms.__getitem__)
-        remap = np.full(len(self._terms), -1, dtype=np.int64)
-        remap[present[order]] = np.arange(len(order))
+        remap = np.full(len(self._terms.strings), -1, dtype=np.int32)
+        remap[present[order]] = np.arange(len(order), dtype=np.int32)
         sorted_terms = [local_terms[i] for i in order]
+        pos_start = np.zeros(len(order) + 1, dtype=np.int64)
+        np.cumsum(per_term[present[order]], out=pos_start[1:])
 
-        local = remap[tids] if len(tids) else np.zeros(0, dtype=np.int64)
-        by_term = np.argsort(local, kind="stable")  # keeps (doc, position) order within a term
-        local, docs, positions = local[by_term], docs[by_term], positions[by_term]
-        n_terms = len(sorted_terms)
+        # Sort by term, keeping document order within a term: one 64-bit key per
+        # occurrence, the term in the high half and the occurrence's index in the low.
+        key = np.empty(len(tids), dtype=np.uint64)
+        halves = key.view(np.uint32).reshape(-1, 2)
+        low, high = (0, 1) if sys.byteorder == "little" else (1, 0)
+        halves[:, high] = remap[tids]
+        del tids
+        halves[:, low] = np.arange(len(key), dtype=np.uint32)
+        key.sort()
+        docs = occurrences.pop("docs")[halves[:, low]]
+        positions = occurrences.pop("positions")[halves[:, low]]
+        del key, halves
 
-        # One posting per (term, doc) run.
-        new_run = np.ones(len(local), dtype=bool)
-        if len(local):
-            new_run[1:] = (local[1:] != local[:-1]) | (docs[1:] != docs[:-1])
-        run_starts = np.flatnonzero(new_run)
-        tf = np.diff(np.append(run_starts, len(local)))
-        body_start = title_len + fmt.FIELD_GAP
-        in_title = positions < body_start[docs] if len(docs) else np.zeros(0, dtype=bool)
-        tf_title = np.add.reduceat(in_title.astype(np.int64), run_starts) if len(run_starts) else tf
-        post_terms = local[run_starts]
-        post_start = np.searchsorted(post_terms, np.arange(n_terms + 1)).astype(np.int64)
-        pos_start = np.searchsorted(local, np.arange(n_terms + 1)).astype(np.int64)
+        # One posting per run of a term in a document; runs[i] is where posting i starts.
+        new_run = np.empty(len(docs) + 1, dtype=bool)
+        new_run[1:-1] = docs[1:] != docs[:-1]
+        new_run[pos_start] = True  # every term's start, and the end
+        runs = np.flatnonzero(new_run)
+        del new_run
+        post_docs = docs[runs[:-1]]
+        in_title = np.zeros(len(docs) + 1, dtype=np.int32)  # running count of title occurrences
+        np.cumsum(positions < (title_len + fmt.FIELD_GAP)[docs], out=in_title[1:])
+        del docs
+        tf_title = np.diff(in_title[runs])
+        del in_title
+        tf = np.diff(runs)
+        post_start = np.searchsorted(runs, pos_start)
+        del runs
 
         return postings_file_arrays(
-            sorted_terms, post_start, docs[run_starts], tf, tf_title, pos_start, positions, self._surface_words(remap)
+            sorted_terms, post_start, post_docs, tf, tf_title, pos_start, positions, self._surface_words(remap)
         )
 
     def _surface_words(self, remap: np.ndarray) -> list[tuple[str, int]]:
-        pairs: set[tuple[str, int]] = set()
-        for raw in self._raw:
-            for word, term in self._analyzer.expand(raw).words:
-                pairs.add((word, int(remap[self._term_ids[term]])))
-        return sorted(pairs)
+        ours = remap.tolist()
+        return sorted((word, ours[term]) for word, term in self._words)
 
     def _document_arrays(self, title_len: np.ndarray, body_len: np.ndarray) -> dict[str, np.ndarray]:
-        stored_blob, stored_offsets = _concat_bytes(self._stored)
         ids_blob, ids_offsets = encode_strings(self._ids)
         return {
             fmt.IDS_BLOB: ids_blob,
@@ -186,8 +179,7 @@ class SegmentWriter:
             fmt.BODY_LEN: narrow(body_len),
             fmt.YEAR: np.asarray(self._year, dtype=np.int16),
             fmt.DATE: np.asarray(self._date, dtype=np.int32),
-            fmt.STORED_BLOB: stored_blob,
-            fmt.STORED_OFFSETS: stored_offsets,
+            **pack_documents(self._stored),
         }
 
 
@@ -216,24 +208,21 @@ def postings_file_arrays(
     """The term dictionary, postings, positions and surface words as the files store them."""
     term_blob, term_offsets = encode_strings(terms)
     word_blob, word_offsets = encode_strings([w for w, _ in words])
+    in_title = np.flatnonzero(tf_title)  # few postings: most terms of a document are not in its title
     return {
         fmt.TERMS_BLOB: term_blob,
         fmt.TERMS_OFFSETS: term_offsets,
-        fmt.POSTINGS_START: postings_start,
-        fmt.POSTINGS_DOCS: docs.astype(np.uint32),
+        fmt.POSTINGS_START: postings_start.astype(np.int64),
+        fmt.POSTINGS_DOCS: narrow(docs, at_least=np.uint16),
         fmt.POSTINGS_TF: narrow(tf),
-        fmt.POSTINGS_TF_TITLE: narrow(tf_title),
-        fmt.POSITIONS_START: positions_start,
+        fmt.POSTINGS_IN_TITLE: narrow(in_title, at_least=np.uint32),
+        fmt.POSTINGS_TF_TITLE: narrow(tf_title[in_title]),
+        fmt.POSITIONS_START: positions_start.astype(np.int64),
         fmt.POSITIONS: narrow(positions),
         fmt.WORDS_BLOB: word_blob,
         fmt.WORDS_OFFSETS: word_offsets,
         fmt.WORDS_TERM: np.array([t for _, t in words], dtype=np.int32),
     }
-
-
-def narrow(values: np.ndarray) -> np.ndarray:
-    """Non-negative integers in the narrowest unsigned dtype that holds them."""
-    return values.astype(smallest_uint(int(values.max(initial=0))))
 
 
 def stored_json(doc: Document) -> bytes:
@@ -244,13 +233,6 @@ def stored_json(doc: Document) -> bytes:
 def hash_stored(stored: bytes) -> int:
     """64-bit content hash of a stored document."""
     return int.from_bytes(hashlib.blake2b(stored, digest_size=8).digest(), "little")
-
-
-def _concat_bytes(items: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
-    offsets = np.zeros(len(items) + 1, dtype=np.int64)
-    if items:
-        np.cumsum([len(b) for b in items], out=offsets[1:])
-    return np.frombuffer(b"".join(items), dtype=np.uint8), offsets
 
 
 def _codes(values: list[str | None], vocabulary: list[str]) -> np.ndarray:

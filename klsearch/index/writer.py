@@ -20,13 +20,14 @@ import numpy as np
 
 from ..analysis import Analyzer
 from ..document import Document
-from ..errors import IndexNotFoundError
+from ..errors import IndexNotFoundError, IndexVersionError
 from . import format as fmt
 from .lock import WriteLock
 from .manifest import Manifest, read_manifest, write_manifest
 from .merge_policy import MergePolicy
 from .reader import _check_analyzer, _open_segment
 from .merge import merge_segments
+from .parallel import AnalysisPool, default_workers
 from .segment_writer import SegmentWriter, hash_stored, stored_json, write_segment_files
 from .storage import checksum, fsync_dir, rename, save_array
 
@@ -39,7 +40,9 @@ class IndexWriter:
 
     ``with IndexWriter(path) as writer: ...`` commits when the block ends
     normally and rolls back when it raises. ``replace=True`` starts from an
-    empty index (the old documents disappear at commit).
+    empty index (the old documents disappear at commit). ``workers``
+    processes analyse the text (default: one per CPU; 1 analyses in this
+    process only), see :mod:`klsearch.index.parallel`.
     """
 
     def __init__(
@@ -50,6 +53,7 @@ class IndexWriter:
         segment_docs: int = DEFAULT_SEGMENT_DOCS,
         merge_policy: MergePolicy | None = None,
         replace: bool = False,
+        workers: int | None = None,
     ) -> None:
         self.path = Path(path)
         self.path.mkdir(parents=True, exist_ok=True)
@@ -63,12 +67,17 @@ class IndexWriter:
                 self._committed = read_manifest(self.path)
             except IndexNotFoundError:
                 self._committed = Manifest(generation=0, analyzer={})
+            except IndexVersionError:
+                if not replace:
+                    raise
+                self._committed = Manifest(generation=0, analyzer={})  # another format: replaced whole
             if not replace and self._committed.segments:
                 _check_analyzer(self.path, self._committed.analyzer, Analyzer().config)
                 # an existing index keeps the analysis it was built with
                 analyzer = analyzer or Analyzer.from_config(self._committed.analyzer)
             self.analyzer = analyzer or Analyzer()
             remove_unreferenced(self.path, self._committed)
+            self._pool = AnalysisPool(self.analyzer, default_workers() if workers is None else workers)
         except BaseException:
             self._lock.release()
             raise
@@ -83,7 +92,9 @@ class IndexWriter:
         self._deleted: dict[str, np.ndarray] = {}
         self._dirty: set[str] = set()
         self._locations: dict[str, Location] | None = {} if self._replace else None
-        self._pending: dict[str, tuple[Document, bytes, int]] = {}
+        self._segment: SegmentWriter | None = None  # the documents added since the last flush
+        self._pending: dict[str, tuple[int, int]] = {}  # id -> (document number in _segment, content hash)
+        self._dropped: list[int] = []  # documents of _segment replaced or deleted before it was written
 
     @property
     def committed(self) -> Manifest:
@@ -101,7 +112,8 @@ class IndexWriter:
         stored = stored_json(doc)
         content_hash = hash_stored(stored)
         if doc.id in self._pending:
-            self._pending[doc.id] = (doc, stored, content_hash)
+            self._dropped.append(self._pending.pop(doc.id)[0])
+            self._buffer(doc, stored, content_hash)
             return True
         location = self._id_locations().get(doc.id)
         if location is not None:
@@ -112,14 +124,23 @@ class IndexWriter:
             self.counts["updated"] += 1
         else:
             self.counts["added"] += 1
-        self._pending[doc.id] = (doc, stored, content_hash)
+        self._buffer(doc, stored, content_hash)
         if len(self._pending) >= self.segment_docs:
             self._flush()
         return True
 
+    def _buffer(self, doc: Document, stored: bytes, content_hash: int) -> None:
+        if self._segment is None:
+            self._segment = SegmentWriter(self._pool)
+        self._pending[doc.id] = (len(self._segment), content_hash)
+        self._segment.add(doc, stored, content_hash)
+
     def delete(self, doc_id: str) -> bool:
         """Delete the document with ``doc_id``; False if there is none."""
-        found = self._pending.pop(doc_id, None) is not None
+        pending = self._pending.pop(doc_id, None)
+        if pending is not None:
+            self._dropped.append(pending[0])
+        found = pending is not None
         location = self._id_locations().get(doc_id)
         if location is not None:
             self._delete_at(doc_id, location)
@@ -162,11 +183,12 @@ class IndexWriter:
         return bool(self._pending or self._dirty or self._replace) or [str(e["name"]) for e in self._segments] != committed
 
     def close(self) -> None:
-        """Roll back what was not committed and release the lock."""
+        """Roll back what was not committed, stop the worker processes and release the lock."""
         try:
             if self._changed():
                 self.rollback()
         finally:
+            self._pool.close()
             self._lock.release()
 
     def __enter__(self) -> "IndexWriter":
@@ -214,23 +236,29 @@ class IndexWriter:
         return any(mask.any() for mask in self._deleted.values())
 
     def _flush(self) -> None:
-        if not self._pending:
-            return
-        self._id_locations()
-        writer = SegmentWriter(self.analyzer)
-        for doc, stored, content_hash in self._pending.values():
-            writer.add(doc, stored, content_hash)
-        entry = _write_segment(self.path / fmt.SEGMENTS_DIR, writer.serialize)
-        self._adopt(entry, [(doc_id, h) for doc_id, (_, _, h) in self._pending.items()])
-        self._pending.clear()
+        if self._pending:
+            assert self._segment is not None
+            self._id_locations()
+            entry = _write_segment(self.path / fmt.SEGMENTS_DIR, self._segment.serialize)
+            ids: list[tuple[str, int] | None] = [None] * len(self._segment)
+            for doc_id, (num, content_hash) in self._pending.items():
+                ids[num] = (doc_id, content_hash)
+            self._adopt(entry, ids)
+            name = str(entry["name"])
+            for num in self._dropped:  # superseded in the same transaction: a deletion like any other
+                self._deleted[name][num] = True
+                self._dirty.add(name)
+        # else nothing was added, or only documents replaced or deleted since
+        self._segment, self._pending, self._dropped = None, {}, []
 
-    def _adopt(self, entry: dict[str, object], ids: list[tuple[str, int]]) -> None:
+    def _adopt(self, entry: dict[str, object], ids: list[tuple[str, int] | None]) -> None:
         name = str(entry["name"])
         self._segments.append(entry)
         self._deleted[name] = np.zeros(int(entry["docs"]), dtype=bool)  # type: ignore[call-overload]
         assert self._locations is not None
-        for num, (doc_id, content_hash) in enumerate(ids):
-            self._locations[doc_id] = (name, num, content_hash)
+        for num, item in enumerate(ids):
+            if item is not None:
+                self._locations[item[0]] = (name, num, item[1])
 
     def _live_counts(self) -> dict[str, int]:
         self._id_locations()
@@ -314,13 +342,14 @@ def build_index(
     analyzer: Analyzer | None = None,
     segment_docs: int = DEFAULT_SEGMENT_DOCS,
     progress: Callable[[int], None] | None = None,
+    workers: int | None = None,
 ) -> Manifest:
     """Index ``documents`` into a new commit at ``path``, replacing what was there.
 
     The previous commit stays readable until the new one is committed; a
-    failed or killed run leaves it intact.
+    failed or killed run leaves it intact. ``workers``: see :class:`IndexWriter`.
     """
-    with IndexWriter(path, analyzer=analyzer, segment_docs=segment_docs, replace=True) as writer:
+    with IndexWriter(path, analyzer=analyzer, segment_docs=segment_docs, replace=True, workers=workers) as writer:
         for doc in documents:
             writer.update(doc)
             if progress is not None:
