@@ -8,7 +8,6 @@ import json
 import os
 import struct
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -34,12 +33,11 @@ def lex() -> Lexicon:
     return get_lexicon()
 
 
-def test_loads_fast_small_and_once() -> None:
+def test_small_and_loaded_once() -> None:
+    # Load time is measured by benchmarks/cli_startup.py, not asserted here.
     data = (DATA / "da_lexicon.bin").read_bytes()
     assert len(data) < 3_000_000
-    start = time.perf_counter()
-    Lexicon(data)
-    assert time.perf_counter() - start < 0.5  # about 0.02 s on a laptop
+    assert Lexicon(data).is_word("kommune")
     assert get_lexicon() is get_lexicon()
 
 
