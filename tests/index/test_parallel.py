@@ -90,7 +90,7 @@ def edit_session(path: Path, docs: list[Document], workers: int) -> None:
         for doc in docs[:1900]:
             writer.add(doc)
             if doc is docs[1500]:
-                for early in docs[1400:1420]:  # still being buffered: replaced in place
+                for early in docs[1400:1420]:  # still buffered: the old versions end up deleted
                     writer.update(dataclasses.replace(early, body=early.body + " Tilføjet om kommunerne."))
                 for early in docs[1420:1430]:
                     writer.delete(early.id)
@@ -115,23 +115,23 @@ def test_two_workers_build_the_index_one_builds(tmp_path, corpus, producers) -> 
         assert index.search('"tilføjet om kommunerne"').total == 20
 
 
-def children(pid: int) -> list[int]:
-    """Processes whose parent is ``pid`` (Linux /proc)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        try:
-            if entry.name.isdigit() and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry.name))
-        except (OSError, IndexError, ValueError):
-            pass  # a process that just ended
-    return found
+def state(pid: int) -> tuple[str, int]:
+    """``(state, parent pid)`` of a process, from /proc (Linux); ``("gone", 0)`` if there is none."""
+    try:
+        fields = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return "gone", 0
+    return fields[0], int(fields[1])
 
 
 def alive(pid: int) -> bool:
-    try:
-        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
+    return state(pid)[0] not in ("gone", "Z")
+
+
+def children(pid: int) -> list[int]:
+    """Running processes whose parent is ``pid``."""
+    pids = [int(entry.name) for entry in Path("/proc").iterdir() if entry.name.isdigit()]
+    return [child for child in pids if state(child)[1] == pid and alive(child)]
 
 
 def wait_until_gone(pids: list[int]) -> bool:
