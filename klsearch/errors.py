@@ -56,3 +56,7 @@ class IndexVersionError(KlsearchError):
 
 class IndexLockedError(KlsearchError):
     """Another writer holds the index lock."""
+
+
+class WorkerError(KlsearchError):
+    """An indexing worker process failed or died."""

@@ -24,7 +24,7 @@ import threading
 from typing import IO
 
 from ..analysis import Analyzer
-from ..errors import KlsearchError
+from ..errors import WorkerError
 from .batch import AnalyzedBatch, BatchAnalyzer, Texts
 
 BATCH_DOCS = 256  # documents per batch
@@ -32,10 +32,6 @@ QUEUE_DEPTH = 4  # batches a worker may have outstanding: work for it while this
 START_DOCS = 4 * BATCH_DOCS  # workers start once this many documents were submitted: a second or so of work
 _PIPE_BYTES = 1 << 20  # pipe buffers (Linux): a batch or a result fits
 Result = tuple[int, int, AnalyzedBatch]  # tag, producer, batch
-
-
-class WorkerError(KlsearchError):
-    """An indexing worker process failed or died."""
 
 
 def default_workers() -> int:
