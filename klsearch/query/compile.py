@@ -42,12 +42,14 @@ class PhraseLeaf:
 
 @dataclass
 class NearLeaf:
-    """Every group has a term within ``window`` positions of the first group's."""
+    """Every part is within ``window`` positions of the first part, as a word of its own
+    (``part``) or inside a compound (``~part``); at the same position only when both are
+    inside one compound."""
 
-    groups: list[list[str]]
+    parts: list[tuple[str, str]]  # (part, ~part)
     window: int
     weight: float
-    group_ids: list[list[list[int]]] | None = None  # per segment, the ids present of each group
+    part_ids: list[list[tuple[int, int]]] | None = None  # per segment, each part's two ids (-1 where absent)
 
 
 @dataclass
@@ -242,16 +244,15 @@ class Compiler:
                 if df_inside:
                     leaves.append(TermLeaf(inside, weight * PART_WEIGHT, ids_inside))
             if len(exp.parts) >= 2:
-                groups = [[part, PART_MARK + part] for part in exp.parts]
-                found = [[self._lookup(t) for t in group] for group in groups]
-                dfs = [sum(df for _, df in group) for group in found]
+                parts = [(part, PART_MARK + part) for part in exp.parts]
+                found = [(self._lookup(plain), self._lookup(inside)) for plain, inside in parts]
+                dfs = [plain[1] + inside[1] for plain, inside in found]
                 if all(dfs):
                     weight = NEAR_WEIGHT * sum(idf(doc_count, df) for df in dfs)
-                    group_ids = [
-                        [[ids[i] for ids, _ in group if ids[i] >= 0] for group in found]
-                        for i in range(len(self.reader.segments))
+                    part_ids = [
+                        [(plain[0][i], inside[0][i]) for plain, inside in found] for i in range(len(self.reader.segments))
                     ]
-                    leaves.append(NearLeaf(groups, NEAR_WINDOW, weight, group_ids))
+                    leaves.append(NearLeaf(parts, NEAR_WINDOW, weight, part_ids))
         if not leaves:
             return MatchNoneLeaf()
         return leaves[0] if len(leaves) == 1 else BoolPlan(should=leaves)

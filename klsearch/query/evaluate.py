@@ -158,13 +158,13 @@ class SegmentScorer:
             title_sum = np.bincount(inverse, weights=tf_title, minlength=len(docs))
             return docs, self._bm25(plan.weight, docs, title_sum, tf_sum)
         if isinstance(plan, NearLeaf):
-            if plan.group_ids is not None:
-                groups = plan.group_ids[self.index]
+            if plan.part_ids is not None:
+                parts = plan.part_ids[self.index]
             else:
-                groups = [[tid for tid in map(seg.term_id, group) if tid >= 0] for group in plan.groups]
-            if not all(groups):
+                parts = [(seg.term_id(plain), seg.term_id(inside)) for plain, inside in plan.parts]
+            if not all(plain >= 0 or inside >= 0 for plain, inside in parts):
                 return _EMPTY_DOCS, None
-            match_docs, starts = near_matches(seg, groups, plan.window, within)
+            match_docs, starts = near_matches(seg, parts, plan.window, within)
         else:
             if plan.term_ids is not None:
                 tids = plan.term_ids[self.index]

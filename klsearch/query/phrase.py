@@ -11,6 +11,7 @@ sort of sorted runs, never by hashing or a full sort.
 from __future__ import annotations
 
 from itertools import accumulate
+from typing import NamedTuple
 
 import numpy as np
 
@@ -18,10 +19,35 @@ from ..index.segment_reader import SegmentReader
 
 _NO_DOCS = np.zeros(0, dtype=np.uint32)
 _NO_KEYS = np.zeros(0, dtype=np.int64)
+_NO_POSTINGS = np.zeros(0, dtype=np.intp)
+_TOO_FAR = np.full(2, np.iinfo(np.int64).max, dtype=np.int64)
 
 # A set this many times smaller than a posting list is looked up in it by
 # binary search; otherwise through a mask over the segment's documents.
 _PROBE_RATIO = 16
+
+
+class _Span(NamedTuple):
+    """Where a term's postings and positions are in the segment's arrays."""
+
+    start: int
+    stop: int
+    first_position: int
+    stop_position: int
+
+
+def _term_spans(seg: SegmentReader, term_ids: list[int]) -> list[_Span]:
+    ids = np.asarray(term_ids, dtype=np.intp)
+    after = ids + 1
+    return list(
+        map(
+            _Span,
+            seg.postings_start.take(ids).tolist(),
+            seg.postings_start.take(after).tolist(),
+            seg.positions_start.take(ids).tolist(),
+            seg.positions_start.take(after).tolist(),
+        )
+    )
 
 
 def phrase_matches(
@@ -33,10 +59,9 @@ def phrase_matches(
     ``offsets[i]`` is term i's position relative to the phrase start. Docs come
     ascending (with a doc repeated for each occurrence), positions ascending within a doc.
     """
-    candidates = _candidates(seg, [[tid] for tid in term_ids], within)
-    if len(candidates) == 0:
+    per_term = _term_keys(seg, [[span] for span in _term_spans(seg, term_ids)], within)
+    if per_term is None:
         return _NO_DOCS, _NO_KEYS
-    per_term = _term_keys(seg, term_ids, candidates)
     # Fewest keys first: they are looked up in the others'.
     order = sorted(range(len(term_ids)), key=lambda i: len(per_term[i]))
     keys: np.ndarray | None = None
@@ -50,137 +75,130 @@ def phrase_matches(
 
 
 def near_matches(
-    seg: SegmentReader, groups: list[list[int]], window: int, within: np.ndarray | None = None
+    seg: SegmentReader, parts: list[tuple[int, int]], window: int, within: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """``(docs, anchor positions)`` where each group has a term within ``window``
-    positions of an occurrence of the first group (in any order), in the documents
-    ``within`` marks, when given."""
-    candidates = _candidates(seg, groups, within)
-    if len(candidates) == 0:
+    """``(docs, anchor positions)`` where every part is near an occurrence of the first
+    part (the anchor), in the documents ``within`` marks, when given.
+
+    Each part is a pair of term ids, ``(part, ~part)``: the part as a word of its own
+    and inside a compound (-1 where the segment has no such term). Near is at most
+    ``window`` positions away, in any order; at the same position only when both
+    are inside one compound (a word whose analyses give two parts, "landet": land,
+    lande, is not the two parts near each other).
+    """
+    present = [[tid for tid in pair if tid >= 0] for pair in parts]
+    spans = iter(_term_spans(seg, [tid for group in present for tid in group]))
+    per_term = _term_keys(seg, [[next(spans) for _ in group] for group in present], within)
+    if per_term is None:
         return _NO_DOCS, _NO_KEYS
-    per_term = iter(_term_keys(seg, [tid for group in groups for tid in group], candidates))
-    group_keys = [union_sorted([next(per_term) for _ in group]) for group in groups]
-    anchors = group_keys[0]
-    for keys in group_keys[1:]:
-        anchors = anchors[_near(anchors, keys, window)]
+    keys_of = iter(per_term)
+    every, inside = [], []  # per part: the keys of both its terms, of its ~part
+    for pair in parts:
+        keys = [next(keys_of) if tid >= 0 else _NO_KEYS for tid in pair]
+        every.append(union_sorted(keys))
+        inside.append(keys[1])
+    anchors = every[0]
+    for keys, keys_inside in zip(every[1:], inside[1:]):
+        near, own = _near(anchors, keys, window)
+        if len(keys_inside) and len(inside[0]) and own.any():
+            at = (own & ~near).nonzero()[0]
+            same = anchors.take(at)
+            near[at] = is_member(same, keys_inside) & is_member(same, inside[0])
+        anchors = anchors[near]
         if len(anchors) == 0:
             break
     return (anchors >> 32).astype(np.uint32), anchors & 0xFFFFFFFF
 
 
-def _near(anchors: np.ndarray, keys: np.ndarray, window: int) -> np.ndarray:
-    """Which ``anchors`` have one of ``keys`` within ``window`` (both ascending)."""
-    if len(keys) == 0:
-        return np.zeros(len(anchors), dtype=bool)
+def _near(anchors: np.ndarray, keys: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(near, own)``: which ``anchors`` have one of ``keys`` at another position at
+    most ``window`` away, and which have one at their own position (both ascending)."""
     if len(keys) * 4 < len(anchors):
-        # Few keys: mark the run of anchors around each key.
+        # Few keys: count the keys around each anchor from the run of anchors around each key.
         lo = np.searchsorted(anchors, keys - window)
         hi = np.searchsorted(anchors, keys + window, side="right")
         edges = np.bincount(lo, minlength=len(anchors) + 1) - np.bincount(hi, minlength=len(anchors) + 1)
-        return np.cumsum(edges[:-1]) > 0
-    # The first key at or after anchor - window must be at most anchor + window.
+        own = np.zeros(len(anchors), dtype=bool)
+        if len(keys):
+            at, found = locate(keys, anchors)
+            own[at[found]] = True
+        return np.cumsum(edges[:-1]) > own, own
+    # The first key at or after anchor - window, and the one after it (past the end: a
+    # key too far for any anchor): is either at another position within the window?
+    padded = np.concatenate((keys, _TOO_FAR))
     first = np.searchsorted(keys, anchors - window)
-    inside = first < len(keys)
-    first[~inside] = 0
-    return inside & (keys[first] <= anchors + window)
+    k1 = padded.take(first)
+    end = anchors + window
+    own = k1 == anchors
+    near = k1 <= end
+    near &= ~own | (padded.take(first + 1) <= end)
+    return near, own
 
 
-def _candidates(seg: SegmentReader, groups: list[list[int]], within: np.ndarray | None) -> np.ndarray:
-    """Documents (ascending, in the postings' dtype) with a term of every group, among
-    those ``within`` marks.
+def _term_keys(seg: SegmentReader, groups: list[list[_Span]], within: np.ndarray | None) -> list[np.ndarray] | None:
+    """For each term (the groups' in order): ``doc << 32 | position`` of its positions
+    (ascending) in the documents with a term of every group, among those ``within``
+    marks; None when there are no such documents."""
+    picked = _picked_postings(seg, groups, within)
+    if picked is None:
+        return None
+    spans = [span for group in groups for span in group]
+    firsts = []
+    for span, at in zip(spans, picked):
+        first = _tf_before(seg.postings_tf[span.start : span.stop], at)
+        first += span.first_position
+        firsts.append(first)
+        at += span.start
+    return _expand(seg, np.concatenate(picked), np.concatenate(firsts), [len(at) for at in picked])
 
-    Starts from the group with the fewest postings; a much larger group is
-    probed by binary search, a comparable one through a mask over the segment.
+
+def _picked_postings(seg: SegmentReader, groups: list[list[_Span]], within: np.ndarray | None) -> list[np.ndarray] | None:
+    """For each term (the groups' in order): the indices within its posting list
+    (ascending) of its postings in the documents with a term of every group, among
+    those ``within`` marks; None when there are none.
+
+    Groups are taken from the fewest postings up, narrowing the candidate documents:
+    a posting list much longer than the candidates is searched for them by binary
+    search, a shorter one scanned once through a mask of them. Picks made before
+    the candidates narrowed further are filtered at the end.
     """
-    sized = sorted(groups, key=lambda g: sum(seg.term_doc_freq(t) for t in g))
-    candidates = union_sorted([seg.postings(tid)[0] for tid in sized[0]])
-    if within is not None:
-        candidates = candidates[within.take(candidates)]
-    for group in sized[1:]:
-        if len(candidates) == 0:
-            break
-        lists = [seg.postings(tid)[0] for tid in group]
-        if len(candidates) * _PROBE_RATIO < sum(len(d) for d in lists):
-            found = is_member(candidates, lists[0])
-            for docs in lists[1:]:
-                found |= is_member(candidates, docs)
+    docs = seg.postings_docs
+    spans = [span for group in groups for span in group]
+    firsts = list(accumulate((len(group) for group in groups), initial=0))  # each group's first term
+    picked: list[np.ndarray] = [_NO_POSTINGS] * len(spans)
+    narrowed = [0] * len(spans)  # how many candidates there were when each term was picked
+    candidates: np.ndarray | None = None
+    for g in sorted(range(len(groups)), key=lambda g: sum(s.stop - s.start for s in groups[g])):
+        lists = [docs[s.start : s.stop] for s in groups[g]]
+        if candidates is None:
+            ats = [np.arange(len(d)) if within is None else within.take(d).nonzero()[0] for d in lists]
+            candidates = union_sorted([d.take(at) for d, at in zip(lists, ats)])
+        elif len(candidates) * _PROBE_RATIO < sum(map(len, lists)):
+            ats, found = [], np.zeros(len(candidates), dtype=bool)
+            for d in lists:
+                at, hit = locate(candidates.astype(d.dtype, copy=False), d)
+                ats.append(at[hit])
+                found |= hit
+            candidates = candidates[found]
         else:
             mask = np.zeros(seg.doc_count, dtype=bool)
-            for docs in lists:
-                mask[docs.astype(np.intp)] = True
-            found = mask.take(candidates)
-        candidates = candidates[found]
-    return candidates
-
-
-def _term_keys(seg: SegmentReader, term_ids: list[int], docs: np.ndarray) -> list[np.ndarray]:
-    """For each term: ``doc << 32 | position`` of its positions in ``docs`` (ascending,
-    unique), ascending."""
-    spans = _spans(seg.postings_start, term_ids)
-    probed = [i for i, (start, stop) in enumerate(spans) if len(docs) * _PROBE_RATIO < stop - start]
-    scanned = [i for i in range(len(term_ids)) if i not in probed]
-    picked: list[np.ndarray] = []  # the postings picked (global indices), term after term
-    first: list[np.ndarray] = []  # the index of each one's first position
-    sizes: list[int] = []  # how many each term has
-    if scanned:
-        at, where, counts = _scan_postings(seg, [term_ids[i] for i in scanned], [spans[i] for i in scanned], docs)
-        picked.append(at)
-        first.append(where)
-        sizes += counts
-    for i in probed:
-        at, where = _probe_postings(seg, term_ids[i], *spans[i], docs)
-        picked.append(at)
-        first.append(where)
-        sizes.append(len(at))
-    keys = _expand(seg, np.concatenate(picked), np.concatenate(first), sizes)
-    out: list[np.ndarray] = [keys[0]] * len(term_ids)
-    for k, i in enumerate(scanned + probed):
-        out[i] = keys[k]
-    return out
-
-
-def _probe_postings(
-    seg: SegmentReader, tid: int, start: int, stop: int, docs: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Postings of term ``tid`` (at ``start:stop``) of ``docs``, found by binary search (``docs``
-    is much shorter than the list), and the index of each one's first position."""
-    term_docs = seg.postings_docs[start:stop]
-    at, found = locate(docs.astype(term_docs.dtype, copy=False), term_docs)
-    at = at[found]
-    if not len(at):
-        return at, at
-    # A posting's first position: the term's first position plus the tf of the postings before it.
-    first = _tf_before(seg.postings_tf[start:stop], at)
-    first += int(seg.positions_start[tid])
-    at += start
-    return at, first
-
-
-def _scan_postings(
-    seg: SegmentReader, term_ids: list[int], spans: list[tuple[int, int]], docs: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, list[int]]:
-    """Like :func:`_probe_postings` for several terms at once, by one pass over their postings
-    (concatenated: for the short lists of most queries numpy calls cost more than the data);
-    also how many postings each term has among them."""
-    post_docs = np.concatenate([seg.postings_docs[a:b] for a, b in spans])
-    post_tf = np.concatenate([seg.postings_tf[a:b] for a, b in spans])
-    wanted = np.zeros(seg.doc_count, dtype=bool)
-    wanted[docs.astype(np.intp)] = True
-    at = wanted.take(post_docs).nonzero()[0]
-    ends = list(accumulate(b - a for a, b in spans))  # where each term's postings end in the concatenation
-    cuts = [0, *np.searchsorted(at, ends[:-1]).tolist(), len(at)]
-    sizes = [hi - lo for lo, hi in zip(cuts, cuts[1:])]
-    # A posting's first position: the positions of the concatenation before it, less those
-    # of the terms before its own, plus its term's first position.
-    shift, offset, before = [], [], 0
-    for (first_position, stop_position), (a, b), end in zip(_spans(seg.positions_start, term_ids), spans, ends):
-        shift.append(first_position - before)
-        before += stop_position - first_position
-        offset.append(a - (end - (b - a)))
-    first = _tf_before(post_tf, at)
-    first += np.repeat(shift, sizes)
-    at += np.repeat(offset, sizes)
-    return at, first, sizes
+            mask[candidates] = True
+            ats = [mask.take(d).nonzero()[0] for d in lists]
+            candidates = union_sorted([d.take(at) for d, at in zip(lists, ats)])
+        if len(candidates) == 0:
+            return None
+        for i, at in enumerate(ats, start=firsts[g]):
+            picked[i], narrowed[i] = at, len(candidates)
+    assert candidates is not None
+    mask = None
+    for i, span in enumerate(spans):
+        if narrowed[i] > len(candidates):
+            if mask is None:
+                mask = np.zeros(seg.doc_count, dtype=bool)
+                mask[candidates] = True
+            at = picked[i]
+            picked[i] = at[mask.take(docs[span.start : span.stop].take(at))]
+    return picked
 
 
 def _tf_before(tf: np.ndarray, at: np.ndarray) -> np.ndarray:
@@ -192,23 +210,16 @@ def _tf_before(tf: np.ndarray, at: np.ndarray) -> np.ndarray:
     return running_total(counts).take(at) - counts.take(at)
 
 
-def _spans(starts: np.ndarray, term_ids: list[int]) -> list[tuple[int, int]]:
-    """``(starts[t], starts[t + 1])`` for every term ``t``."""
-    ids = np.asarray(term_ids, dtype=np.intp)
-    return list(zip(starts.take(ids).tolist(), starts.take(ids + 1).tolist()))
-
-
 def _expand(seg: SegmentReader, postings: np.ndarray, first: np.ndarray, sizes: list[int]) -> list[np.ndarray]:
     """``doc << 32 | position`` of every position of the postings (given with the index of
     their first position), in consecutive groups of ``sizes`` postings, each ascending as the
     postings are."""
-    cuts = list(accumulate(sizes[:-1]))
     counts = seg.postings_tf.take(postings).astype(np.intp)
     shifted = seg.postings_docs.take(postings).astype(np.int64) << 32
     total = int(counts.sum())
     if total == len(postings):  # one position each
         shifted |= seg.positions.take(first)
-        return np.split(shifted, cuts)
+        return _split(shifted, list(accumulate(sizes)))
     # Output slot i belongs to posting run[i] and reads position first[run] + (i - run's first slot).
     run = np.repeat(np.arange(len(postings)), counts)
     slot = np.empty(len(postings) + 1, dtype=np.intp)  # each posting's first output slot, and the end
@@ -219,7 +230,12 @@ def _expand(seg: SegmentReader, postings: np.ndarray, first: np.ndarray, sizes: 
     flat += np.arange(total)
     keys = shifted.take(run)
     keys |= seg.positions.take(flat)
-    return np.split(keys, slot.take(cuts))
+    return _split(keys, slot.take(list(accumulate(sizes))).tolist())
+
+
+def _split(values: np.ndarray, ends: list[int]) -> list[np.ndarray]:
+    """``values`` cut into consecutive pieces ending at ``ends`` (np.split costs more)."""
+    return [values[a:b] for a, b in zip([0, *ends[:-1]], ends)]
 
 
 def running_total(values: np.ndarray) -> np.ndarray:

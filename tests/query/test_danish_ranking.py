@@ -18,6 +18,7 @@ DOCS = [
     Document(id="aalborg", title="Topmøde i Aalborg", body="Mødet holdes i Aalborg."),
     Document(id="ekstra", title="Ekstraarbejde", body="Ekstraarbejde i weekenden."),
     Document(id="skoene", title="Skudt i skoene", body="Det blev skudt i skoene."),
+    Document(id="landet", title="Rundt i landet", body="Turen gik rundt i hele landet."),
 ]
 
 
@@ -42,6 +43,12 @@ def test_a_compound_finds_its_parts_nearby_ranked_below_itself(index) -> None:
     found = ids(index, "folkeskolereform")
     assert found[:2] == ["compound", "separate"]
     assert "unrelated" not in found  # parts far apart do not count
+
+
+def test_one_word_with_both_parts_among_its_analyses_is_not_the_parts_near_each_other(index) -> None:
+    # "landet" is analysed as both "land" and "lande": the parts of "landlande",
+    # but at one position, not two words near each other.
+    assert "landet" not in ids(index, "landlandets")
 
 
 def test_the_word_typed_ranks_above_words_that_contain_it(index) -> None:

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from klsearch import build_index, open_index
+from klsearch.analysis.analyzer import PART_MARK
 from klsearch.index.segment_reader import SegmentReader
 from klsearch.query import evaluate, phrase
 
@@ -112,19 +113,27 @@ def _phrase_by_loop(seg, term_ids, offsets, within) -> list[tuple[int, int]]:
     return found
 
 
-def _near_by_loop(seg, groups, window, within) -> list[tuple[int, int]]:
-    per_group = []
-    for group in groups:
-        merged: dict[int, set[int]] = {}
-        for tid in group:
-            for doc, pos in _positions(seg, tid).items():
-                merged.setdefault(doc, set()).update(pos)
-        per_group.append(merged)
+def _near_by_loop(seg, parts, window, within) -> list[tuple[int, int]]:
+    per_part = []  # (positions by doc, positions inside compounds by doc)
+    for plain, inside in parts:
+        every: dict[int, set[int]] = {}
+        inner: dict[int, set[int]] = {}
+        for tid, is_inside in ((plain, False), (inside, True)):
+            for doc, pos in (_positions(seg, tid) if tid >= 0 else {}).items():
+                every.setdefault(doc, set()).update(pos)
+                if is_inside:
+                    inner.setdefault(doc, set()).update(pos)
+        per_part.append((every, inner))
+    first, first_inner = per_part[0]
     found = []
-    for doc in sorted(set.intersection(*(set(g) for g in per_group))):
+    for doc in sorted(set.intersection(*(set(every) for every, _ in per_part))):
         if within is None or within[doc]:
-            for anchor in sorted(per_group[0][doc]):
-                if all(any(abs(p - anchor) <= window for p in g[doc]) for g in per_group[1:]):
+            for anchor in sorted(first[doc]):
+                anchor_inside = anchor in first_inner.get(doc, ())
+                if all(
+                    any(0 < abs(p - anchor) <= window for p in every[doc]) or (anchor_inside and anchor in inner.get(doc, ()))
+                    for every, inner in per_part[1:]
+                ):
                     found.append((doc, anchor))
     return found
 
@@ -144,16 +153,27 @@ def test_phrase_and_near_matches_equal_a_loop(index_path, monkeypatch, ratio) ->
         ids = [int(t) for t in np.flatnonzero(df >= 3)]
         ids.sort(key=lambda t: df[t])
         pick = ids[:: max(1, len(ids) // 60)] + ids[-10:]
+        # And the parts of real compounds, as words and inside compounds (same positions).
+        analyzer = index._reader.analyzer
+        compound_parts = [
+            [(seg.term_id(part), seg.term_id(PART_MARK + part)) for part in exp.parts]
+            for word in ("folkeskolereform", "arbejdsmarkedet", "beskæftigelsesindsatsen", "ældreområdet", "landlandets")
+            for exp in analyzer.query_expansions(word)
+            if len(exp.parts) >= 2
+        ]
         within = np.random.default_rng(1).random(seg.doc_count) < 0.5
         matched = 0
-        for _ in range(40):
+        for i in range(40):
             terms = rng.sample(pick, rng.choice([2, 3, 4]))
             offsets = sorted(rng.sample(range(5), len(terms)))
-            groups = [terms[:2], terms[2:]] if len(terms) == 4 else [terms[:1], terms[1:2], terms[2:]][: len(terms)]
+            if i < len(compound_parts):
+                parts = compound_parts[i]
+            else:
+                parts = [(terms[0], -1), (-1, terms[1])] + [(t, rng.choice([-1, *terms])) for t in terms[2:]]
             for mask in (None, within):
                 expected = _phrase_by_loop(seg, terms, offsets, mask)
                 assert _pairs(*phrase.phrase_matches(seg, terms, offsets, mask)) == expected
-                near = _near_by_loop(seg, groups, 3, mask)
-                assert _pairs(*phrase.near_matches(seg, groups, 3, mask)) == near
+                near = _near_by_loop(seg, parts, 3, mask)
+                assert _pairs(*phrase.near_matches(seg, parts, 3, mask)) == near
                 matched += len(expected) + len(near)
         assert matched > 20
