@@ -1,12 +1,12 @@
 """Matching over positions: phrases (terms adjacent) and compound parts near each other.
 
-First the candidate documents (those with every term), then the positions of
-every term in them, read for all terms together: a posting list much longer
-than the candidates is searched for them, the others are scanned in one pass.
+Each term's postings in the candidate documents (those with every term) are
+picked first, group by group from the fewest postings up: a posting list much
+longer than the candidates is searched for them, a shorter one scanned once
+through a mask. Then the positions of all picked postings are read together.
 Sets of documents and of ``doc << 32 | position`` keys stay sorted and unique
 throughout, so they are intersected by binary search and merged by a stable
-sort of sorted runs, never by hashing or a full sort.
-"""
+sort of sorted runs, never by hashing or a full sort."""
 
 from __future__ import annotations
 
