@@ -170,8 +170,11 @@ def _picked_postings(seg: SegmentReader, groups: list[list[_Span]], within: np.n
     candidates: np.ndarray | None = None
     for g in sorted(range(len(groups)), key=lambda g: sum(s.stop - s.start for s in groups[g])):
         lists = [docs[s.start : s.stop] for s in groups[g]]
-        if candidates is None:
-            ats = [np.arange(len(d)) if within is None else within.take(d).nonzero()[0] for d in lists]
+        if candidates is None and within is None:
+            ats = [np.arange(len(d)) for d in lists]
+            candidates = union_sorted(lists)
+        elif candidates is None:
+            ats = [within.take(d).nonzero()[0] for d in lists]
             candidates = union_sorted([d.take(at) for d, at in zip(lists, ats)])
         elif len(candidates) * _PROBE_RATIO < sum(map(len, lists)):
             ats, found = [], np.zeros(len(candidates), dtype=bool)
