@@ -143,13 +143,41 @@ def _term_keys(seg: SegmentReader, groups: list[list[_Span]], within: np.ndarray
     if picked is None:
         return None
     spans = [span for group in groups for span in group]
-    firsts = []
-    for span, at in zip(spans, picked):
-        first = _tf_before(seg.postings_tf[span.start : span.stop], at)
-        first += span.first_position
-        firsts.append(first)
-        at += span.start
-    return _expand(seg, np.concatenate(picked), np.concatenate(firsts), [len(at) for at in picked])
+    out: list[np.ndarray] = [_NO_KEYS] * len(spans)
+    sparse = []  # the terms with few of their postings picked
+    for i, (span, at) in enumerate(zip(spans, picked)):
+        if len(at) * 2 > span.stop - span.start:
+            out[i] = _list_keys(seg, span, at)
+        else:
+            sparse.append(i)
+    if sparse:
+        firsts = []
+        for i in sparse:
+            span, at = spans[i], picked[i]
+            first = _tf_before(seg.postings_tf[span.start : span.stop], at)
+            first += span.first_position
+            firsts.append(first)
+            at += span.start
+        keys = _expand(seg, np.concatenate([picked[i] for i in sparse]), np.concatenate(firsts), [len(picked[i]) for i in sparse])
+        for i, term_keys in zip(sparse, keys):
+            out[i] = term_keys
+    return out
+
+
+def _list_keys(seg: SegmentReader, span: _Span, at: np.ndarray) -> np.ndarray:
+    """The keys of the postings ``at`` of a term with most of its postings picked: those
+    of its whole list, where positions are in order, less the others."""
+    docs = seg.postings_docs[span.start : span.stop].astype(np.int64)
+    docs <<= 32
+    tf = seg.postings_tf[span.start : span.stop]
+    one_each = span.stop_position - span.first_position == len(docs)
+    keys = docs if one_each else np.repeat(docs, tf)
+    keys |= seg.positions[span.first_position : span.stop_position]
+    if len(at) == len(docs):
+        return keys
+    keep = np.zeros(len(docs), dtype=bool)
+    keep[at] = True
+    return keys[keep if one_each else np.repeat(keep, tf)]
 
 
 def _picked_postings(seg: SegmentReader, groups: list[list[_Span]], within: np.ndarray | None) -> list[np.ndarray] | None:
