@@ -88,13 +88,15 @@ class Analyzer:
         """The (cached) expansion of one raw, normalised token."""
         exp = self._cache.get(raw)
         if exp is None:
-            exp = self._expand(raw)
+            exp = self.expand_uncached(raw)
             if len(self._cache) >= _CACHE_LIMIT:
                 self._cache.clear()
             self._cache[raw] = exp
         return exp
 
-    def _expand(self, raw: str) -> Expansion:
+    def expand_uncached(self, raw: str) -> Expansion:
+        """The expansion of one raw, normalised token, not kept in the cache (for
+        callers that keep their own table of the tokens they have seen)."""
         if raw.isalpha():  # most tokens: no digits, hyphens, apostrophes, dots or commas
             return self._expand_word(raw)
         if tokenize.is_number(raw):

@@ -7,6 +7,8 @@ from functools import lru_cache
 import snowballstemmer
 
 _stemmer = snowballstemmer.stemmer("danish")
+if hasattr(_stemmer, "maxCacheSize"):  # PyStemmer: its own cache would only repeat ours, slower
+    _stemmer.maxCacheSize = 0
 _cache: dict[str, str] = {}
 _CACHE_LIMIT = 500_000
 

@@ -70,8 +70,7 @@ class WordAnalyzer:
         return self._heads[word]
 
     def analyze(self, word: str) -> WordTerms:
-        """Terms of a lower-case word (folded first)."""
-        word = self.fold(word)
+        """Terms of a lower-case word that :meth:`fold` has folded already."""
         parts = self._decompounder.parts(word) if self.decompound and len(word) >= MIN_COMPOUND_LENGTH else ()
         if len(parts) < 2:
             return WordTerms(self.base(word))

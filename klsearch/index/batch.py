@@ -1,17 +1,21 @@
-"""Analyse a batch of documents' titles and bodies into term occurrences.
+"""Analyse a batch of documents' titles and bodies into postings.
 
 A :class:`BatchAnalyzer` runs in the writing process or in a worker process
 (:mod:`.parallel`). Each distinct raw token is expanded once, on first
 sight, into expansion tables (its width and the ``(relative position,
 term id)`` pairs it indexes); a batch then costs a regex pass and one
-dictionary lookup per token, and positions come from numpy. Term ids are
-the analyzer's own: each batch carries the terms and surface words first
-seen in it, so the segment writer can map the ids to its vocabulary.
+dictionary lookup per token, and positions and postings come from numpy.
+The batch's postings are grouped by term already, so the segment writer
+only places each group. Term ids are the analyzer's own: each batch
+carries the terms and surface words first seen in it, so the segment
+writer can map the ids to its vocabulary.
 """
 
 from __future__ import annotations
 
+import gc
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,17 +29,24 @@ Texts = list[tuple[str, str]]  # (title, body) of each document
 
 @dataclass
 class AnalyzedBatch:
-    """The term occurrences of a batch of documents, document by document.
+    """The postings of a batch of documents, grouped by term.
 
-    ``terms`` (int32) and ``positions`` (uint16, or uint32 for a long
-    document) hold every occurrence: title terms, then body terms (body
-    positions follow the title's after the gap); ``occurrences``,
-    ``title_len`` and ``body_len`` (int32) are per document.
+    ``terms`` are the batch's distinct term ids (int32) and ``postings`` and
+    ``occurrences`` how many postings and positions each has (int32). Then,
+    group after group and by document within a group: ``docs`` (document
+    number in the batch), ``tf`` and ``tf_title`` of each posting, and the
+    ``positions`` (uint16, or uint32 for a long document) of each posting
+    (body positions follow the title's after the gap). ``title_len`` and
+    ``body_len`` (int32) are per document.
     """
 
     terms: np.ndarray
-    positions: np.ndarray
+    postings: np.ndarray
     occurrences: np.ndarray
+    docs: np.ndarray
+    tf: np.ndarray
+    tf_title: np.ndarray
+    positions: np.ndarray
     title_len: np.ndarray
     body_len: np.ndarray
     new_terms: list[str]  # terms first seen in this batch, in id order
@@ -58,12 +69,24 @@ class Vocabulary:
         return number
 
 
+class _RawIds(dict[str, int]):
+    """Raw token -> number; a token not seen before is numbered by ``new`` on look-up,
+    so a field's tokens are mapped in one pass with no exception to recover from."""
+
+    def __init__(self, new: Callable[[str], int]) -> None:
+        super().__init__()
+        self._new = new
+
+    def __missing__(self, raw: str) -> int:
+        return self._new(raw)
+
+
 class BatchAnalyzer:
     """Turns batches of document texts into :class:`AnalyzedBatch` es with one growing vocabulary."""
 
     def __init__(self, analyzer: Analyzer) -> None:
         self._analyzer = analyzer
-        self._raw_ids: dict[str, int] = {}
+        self._raw_ids = _RawIds(self._new_raw)
         self._width = array("i")
         self._exp_start = array("i", [0])
         self._exp_rel = array("i")
@@ -74,12 +97,20 @@ class BatchAnalyzer:
         self._tokens = array("i")  # raw token ids of the batch, field by field
 
     def analyze(self, texts: Texts) -> AnalyzedBatch:
-        """The occurrences of ``texts``; the vocabulary keeps growing across calls."""
+        """The postings of ``texts``; the vocabulary keeps growing across calls."""
         self._tokens = array("i")
         lengths = array("i")  # tokens per field: title, body, title, body, ...
-        for title, body in texts:
-            lengths.append(self._field(title))
-            lengths.append(self._field(body))
+        # The vocabulary's tables grow by millions of objects, none in a reference
+        # cycle; the collector would go over them again and again (~15% of the time).
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            for title, body in texts:
+                lengths.append(self._field(title))
+                lengths.append(self._field(body))
+        finally:
+            if collecting:
+                gc.enable()
         batch = self._occurrences(lengths)
         self._sent_terms = len(self._terms.strings)
         self._new_words = []
@@ -87,25 +118,19 @@ class BatchAnalyzer:
 
     def _field(self, text: str) -> int:
         tokens = self._analyzer.index_tokens(text)
-        mark = len(self._tokens)
-        try:
-            self._tokens.extend(map(self._raw_ids.__getitem__, tokens))  # faster than .get
-        except KeyError:  # a token not seen before
-            del self._tokens[mark:]
-            for raw in set(tokens).difference(self._raw_ids):
-                self._new_raw(raw)
-            self._tokens.extend(map(self._raw_ids.__getitem__, tokens))
+        self._tokens.extend(map(self._raw_ids.__getitem__, tokens))
         return len(tokens)
 
-    def _new_raw(self, raw: str) -> None:
-        exp = self._analyzer.expand(raw)
-        self._raw_ids[raw] = len(self._width)
+    def _new_raw(self, raw: str) -> int:
+        exp = self._analyzer.expand_uncached(raw)  # our tables are the cache
+        number = self._raw_ids[raw] = len(self._width)
         self._width.append(exp.width)
         for rel, term in exp.terms:
             self._exp_rel.append(rel)
             self._exp_term.append(self._terms.id(term))
         self._exp_start.append(len(self._exp_rel))
         self._new_words += [(word, self._terms.id(term)) for word, term in exp.words]
+        return number
 
     def _occurrences(self, lengths: array) -> AnalyzedBatch:
         tokens = np.frombuffer(self._tokens, dtype=np.intc)
@@ -129,13 +154,36 @@ class BatchAnalyzer:
         emitted = np.zeros(len(tokens) + 1, dtype=np.int64)
         np.cumsum(count, out=emitted[1:])
         entry = np.repeat(first - emitted[:-1], count) + np.arange(emitted[-1])
-        terms = np.frombuffer(self._exp_term, dtype=np.intc)[entry].astype(np.int32)
-        positions = narrow(np.repeat(pos, count) + np.frombuffer(self._exp_rel, dtype=np.intc)[entry], at_least=np.uint16)
+        terms = np.frombuffer(self._exp_term, dtype=np.intc)[entry]
+        positions = np.repeat(pos, count) + np.frombuffer(self._exp_rel, dtype=np.intc)[entry]
         per_field_occ = np.diff(emitted[field_first])
+        docs = np.repeat(np.arange(len(title_len), dtype=np.int32), per_field_occ[0::2] + per_field_occ[1::2])
+        return self._postings(terms, docs, positions, title_len, body_len)
+
+    def _postings(
+        self, terms: np.ndarray, docs: np.ndarray, positions: np.ndarray, title_len: np.ndarray, body_len: np.ndarray
+    ) -> AnalyzedBatch:
+        """The occurrences (in document order) grouped by term, keeping document order within a term."""
+        order = np.argsort(terms, kind="stable")
+        terms, docs, positions = terms[order], docs[order], positions[order]
+        new_term = np.empty(len(terms), dtype=bool)
+        new_term[:1] = True
+        np.not_equal(terms[1:], terms[:-1], out=new_term[1:])
+        new_posting = new_term.copy()
+        new_posting[1:] |= docs[1:] != docs[:-1]
+        groups = np.flatnonzero(new_term)
+        runs = np.flatnonzero(new_posting)
+        in_title = np.zeros(len(terms) + 1, dtype=np.int32)  # running count of title occurrences
+        np.cumsum(positions < (title_len + fmt.FIELD_GAP)[docs], out=in_title[1:])
+        ends = np.append(runs[1:], len(terms))
         return AnalyzedBatch(
-            terms=terms,
-            positions=positions,
-            occurrences=(per_field_occ[0::2] + per_field_occ[1::2]).astype(np.int32),
+            terms=terms[groups].astype(np.int32),
+            postings=np.diff(np.append(np.searchsorted(runs, groups), len(runs))).astype(np.int32),
+            occurrences=np.diff(np.append(groups, len(terms))).astype(np.int32),
+            docs=docs[runs],
+            tf=(ends - runs).astype(np.int32),
+            tf_title=in_title[ends] - in_title[runs],
+            positions=narrow(positions, at_least=np.uint16),
             title_len=title_len.astype(np.int32),
             body_len=body_len.astype(np.int32),
             new_terms=self._terms.strings[self._sent_terms :],

@@ -13,13 +13,14 @@ class MergePolicy:
 
     A tier holds segments whose live document counts share
     ``floor(log_factor(count))``; with at most ``factor - 1`` segments per
-    tier, an index of N documents has O(log N) segments. Merges that would
-    produce more than ``max_merged_docs`` documents are left to ``optimize``,
-    which bounds the memory a single commit needs.
+    tier, an index of N documents has O(log N) segments. A merge streams its
+    postings, but its term and word dictionaries and per-document columns
+    grow with the documents it makes, so merges beyond ``max_merged_docs``
+    documents are left to ``optimize``.
     """
 
     factor: int = 10
-    max_merged_docs: int = 250_000
+    max_merged_docs: int = 2_000_000
 
     def __post_init__(self) -> None:
         if self.factor < 2:

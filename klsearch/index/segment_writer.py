@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
-import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +14,7 @@ from . import format as fmt
 from .batch import AnalyzedBatch, Texts, Vocabulary
 from .parallel import BATCH_DOCS, AnalysisPool
 from .storage import checksum, fsync_dir, narrow, save_array, write_file
-from .stored import pack_documents
+from .stored import StoredWriter
 from .strings import encode_strings
 
 _EPOCH = _dt.date(1970, 1, 1)
@@ -27,8 +25,9 @@ class SegmentWriter:
 
     Titles and bodies go in batches to an :class:`AnalysisPool`, here or in
     worker processes, while more documents arrive; each analysed batch's
-    term ids are mapped to the segment's vocabulary as it comes back.
-    Postings are computed for the whole segment with numpy.
+    term ids are mapped to the segment's vocabulary as it comes back. Each
+    batch's postings are grouped by term; :meth:`serialize` places the
+    groups of every term one after the other, in document order.
     """
 
     def __init__(self, pool: AnalysisPool) -> None:
@@ -39,7 +38,9 @@ class SegmentWriter:
         self._terms = Vocabulary()
         self._producer_terms: dict[int, np.ndarray] = {}  # our id of each of a producer's term ids
         self._words: set[tuple[str, int]] = set()  # (surface word, our term id)
-        self._stored: list[bytes] = []
+        # Stored documents are compressed block by block as they arrive, not all at the end.
+        self._stored_blocks: list[bytes] = []
+        self._stored = StoredWriter(self._stored_blocks.append)
         self._ids: list[str] = []
         self._hashes: list[int] = []
         self._category: list[str | None] = []
@@ -48,13 +49,13 @@ class SegmentWriter:
         self._date: list[int] = []
 
     def __len__(self) -> int:
-        return len(self._stored)
+        return len(self._ids)
 
     def add(self, doc: Document, stored: bytes | None = None, content_hash: int | None = None) -> None:
         """Buffer one document (``stored``/``content_hash`` if already computed); its text is analysed in batches."""
         if stored is None:
             stored = stored_json(doc)
-        self._stored.append(stored)
+        self._stored.add(stored)
         self._ids.append(doc.id)
         self._hashes.append(content_hash if content_hash is not None else hash_stored(stored))
         self._category.append(doc.category)
@@ -67,7 +68,7 @@ class SegmentWriter:
 
     def _submit(self) -> None:
         if self._texts:
-            self._pool.submit(len(self._stored) - len(self._texts), self._texts)
+            self._pool.submit(len(self._ids) - len(self._texts), self._texts)
             self._texts = []
         self._take(self._pool.ready())
 
@@ -87,15 +88,13 @@ class SegmentWriter:
         """Write the segment's files into the (new, empty) ``folder``; return its metadata."""
         self._submit()
         self._take(self._pool.drain())
-        occurrences, title_len, body_len = self._occurrences()
-        # The document arrays (compressing the stored documents) are made in a thread
-        # meanwhile: zlib and numpy's sorts and gathers let go of the GIL.
-        with ThreadPoolExecutor(1) as thread:
-            documents = thread.submit(self._document_arrays, title_len, body_len)
-            arrays = self._postings_arrays(occurrences, title_len)
-            arrays.update(documents.result())
+        batches = [batch for _, batch in sorted(self._batches, key=lambda b: b[0])]
+        self._batches = []
+        title_len = np.concatenate([b.title_len for b in batches] or [np.zeros(0, dtype=np.int32)])
+        body_len = np.concatenate([b.body_len for b in batches] or [np.zeros(0, dtype=np.int32)])
+        arrays = {**self._postings_arrays(batches), **self._document_arrays(title_len, body_len)}
         meta: dict[str, object] = {
-            "docs": len(self._stored),
+            "docs": len(self._ids),
             "category": sorted({c for c in self._category if c is not None}),
             "section": sorted({s for s in self._section if s is not None}),
             "title_len_sum": int(title_len.sum()),
@@ -105,64 +104,39 @@ class SegmentWriter:
         arrays[fmt.SECTION] = _codes(self._section, meta["section"])  # type: ignore[arg-type]
         return write_segment_files(folder, arrays, meta)
 
-    def _occurrences(self) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
-        """Every indexed occurrence's term, document and position (in document order), and the field lengths."""
-        batches = [batch for _, batch in sorted(self._batches, key=lambda b: b[0])]
-        self._batches = []
-        columns = {}
-        for name in ("occurrences", "title_len", "body_len", "terms", "positions"):
-            columns[name] = np.concatenate([getattr(b, name) for b in batches] or [np.zeros(0, dtype=np.int32)])
-            for batch in batches:  # copied: let the batch's part go before the next column is made
-                setattr(batch, name, None)
-        del batches
-        per_doc = columns.pop("occurrences")
-        columns["docs"] = np.repeat(np.arange(len(per_doc), dtype=np.int32), per_doc)
-        return columns, columns.pop("title_len"), columns.pop("body_len")
-
-    def _postings_arrays(self, occurrences: dict[str, np.ndarray], title_len: np.ndarray) -> dict[str, np.ndarray]:
-        """The postings files; takes the ``occurrences`` columns out of the dict as it goes, to bound memory."""
-        tids = occurrences.pop("terms")
-        per_term = np.bincount(tids, minlength=len(self._terms.strings))
-        present = np.flatnonzero(per_term)
+    def _postings_arrays(self, batches: list[AnalyzedBatch]) -> dict[str, np.ndarray]:
+        """The postings files from the batches (in document order); lets go of each batch's arrays once placed."""
+        size = len(self._terms.strings)
+        per_term = np.zeros((2, size), dtype=np.int64)  # postings, positions
+        for batch in batches:
+            per_term[0, batch.terms] += batch.postings  # a batch's terms are distinct
+            per_term[1, batch.terms] += batch.occurrences
+        present = np.flatnonzero(per_term[0])
         local_terms = [self._terms.strings[i] for i in present.tolist()]
         order = sorted(range(len(local_terms)), key=local_terms.__getitem__)
-        remap = np.full(len(self._terms.strings), -1, dtype=np.int32)
+        remap = np.full(size, -1, dtype=np.int32)
         remap[present[order]] = np.arange(len(order), dtype=np.int32)
         sorted_terms = [local_terms[i] for i in order]
-        pos_start = np.zeros(len(order) + 1, dtype=np.int64)
-        np.cumsum(per_term[present[order]], out=pos_start[1:])
-
-        # Sort by term, keeping document order within a term: one 64-bit key per
-        # occurrence, the term in the high half and the occurrence's index in the low.
-        key = np.empty(len(tids), dtype=np.uint64)
-        halves = key.view(np.uint32).reshape(-1, 2)
-        low, high = (0, 1) if sys.byteorder == "little" else (1, 0)
-        halves[:, high] = remap[tids]
-        del tids
-        halves[:, low] = np.arange(len(key), dtype=np.uint32)
-        key.sort()
-        docs = occurrences.pop("docs")[halves[:, low]]
-        positions = occurrences.pop("positions")[halves[:, low]]
-        del key, halves
-
-        # One posting per run of a term in a document; runs[i] is where posting i starts.
-        new_run = np.empty(len(docs) + 1, dtype=bool)
-        new_run[1:-1] = docs[1:] != docs[:-1]
-        new_run[pos_start] = True  # every term's start, and the end
-        runs = np.flatnonzero(new_run)
-        del new_run
-        post_docs = docs[runs[:-1]]
-        in_title = np.zeros(len(docs) + 1, dtype=np.int32)  # running count of title occurrences
-        np.cumsum(positions < (title_len + fmt.FIELD_GAP)[docs], out=in_title[1:])
-        del docs
-        tf_title = np.diff(in_title[runs])
-        del in_title
-        tf = np.diff(runs)
-        post_start = np.searchsorted(runs, pos_start)
-        del runs
-
+        starts = np.zeros((2, len(order) + 1), dtype=np.int64)
+        np.cumsum(per_term[:, present[order]], axis=1, out=starts[:, 1:])
+        # Where the next posting and position of each term go, by our term id.
+        fill = np.zeros((2, size), dtype=np.int64)
+        fill[:, present[order]] = starts[:, :-1]
+        post_docs = np.empty(starts[0, -1], dtype=np.int32)
+        tf = np.empty(starts[0, -1], dtype=np.int32)
+        tf_title = np.empty(starts[0, -1], dtype=np.int32)
+        wide = any(b.positions.dtype != np.uint16 for b in batches)
+        positions = np.empty(starts[1, -1], dtype=np.uint32 if wide else np.uint16)
+        first_doc = 0
+        for batch in batches:
+            at = _scatter(fill[0], batch.terms, batch.postings)
+            post_docs[at] = batch.docs + first_doc
+            tf[at], tf_title[at] = batch.tf, batch.tf_title
+            positions[_scatter(fill[1], batch.terms, batch.occurrences)] = batch.positions
+            first_doc += len(batch.title_len)
+            batch.docs = batch.tf = batch.tf_title = batch.positions = None  # type: ignore[assignment]
         return postings_file_arrays(
-            sorted_terms, post_start, post_docs, tf, tf_title, pos_start, positions, self._surface_words(remap)
+            sorted_terms, starts[0], post_docs, tf, tf_title, starts[1], positions, self._surface_words(remap)
         )
 
     def _surface_words(self, remap: np.ndarray) -> list[tuple[str, int]]:
@@ -171,6 +145,7 @@ class SegmentWriter:
 
     def _document_arrays(self, title_len: np.ndarray, body_len: np.ndarray) -> dict[str, np.ndarray]:
         ids_blob, ids_offsets = encode_strings(self._ids)
+        stored = self._stored.layout()  # writes the last block: before the blob is joined
         return {
             fmt.IDS_BLOB: ids_blob,
             fmt.IDS_OFFSETS: ids_offsets,
@@ -179,8 +154,18 @@ class SegmentWriter:
             fmt.BODY_LEN: narrow(body_len),
             fmt.YEAR: np.asarray(self._year, dtype=np.int16),
             fmt.DATE: np.asarray(self._date, dtype=np.int32),
-            **pack_documents(self._stored),
+            fmt.STORED_BLOB: np.frombuffer(b"".join(self._stored_blocks), dtype=np.uint8),
+            **stored,
         }
+
+
+def _scatter(fill: np.ndarray, terms: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Where the items of a batch grouped by term go (``counts`` items of each of ``terms``,
+    group after group), taking the places ``fill`` holds for each term and moving it on."""
+    group_start = np.cumsum(counts) - counts
+    places = np.repeat(fill[terms] - group_start, counts) + np.arange(int(counts.sum()))
+    fill[terms] += counts
+    return places
 
 
 def write_segment_files(folder: Path, arrays: dict[str, np.ndarray], meta: dict[str, object]) -> dict[str, object]:
@@ -225,9 +210,12 @@ def postings_file_arrays(
     }
 
 
+_STORED_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # json.dumps would make one per call
+
+
 def stored_json(doc: Document) -> bytes:
     """The document as stored: compact JSON, UTF-8."""
-    return json.dumps(doc.to_json(), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return _STORED_JSON.encode(doc.to_json()).encode("utf-8")
 
 
 def hash_stored(stored: bytes) -> int:

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import zlib
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from itertools import accumulate
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
 from ..errors import CorruptIndexError
 from . import format as fmt
+from .array_stream import ArrayReader
 from .storage import narrow
 from .strings import offsets_of
 
@@ -24,13 +27,16 @@ from .strings import offsets_of
 # level 1 costs half the CPU time of the default level (6) for 9% more bytes.
 BLOCK_BYTES = 16384
 LEVEL = 1
+COPY_BLOCKS = 512  # whole blocks a merge copies at once (some MiB)
 
 
 class StoredWriter:
-    """Collects documents (and whole blocks of other segments) into the stored arrays."""
+    """Collects documents (and whole blocks of other segments) into compressed blocks;
+    ``write`` takes each block's bytes, in order: they make up the blob."""
 
-    def __init__(self) -> None:
-        self._blocks: list[bytes] = []
+    def __init__(self, write: Callable[[bytes], object]) -> None:
+        self._write = write
+        self._block_sizes: list[int] = []
         self._block_docs = [0]
         self._lengths: list[int] = []
         self._pending: list[bytes] = []
@@ -43,38 +49,33 @@ class StoredWriter:
         if self._pending_bytes >= BLOCK_BYTES:
             self._flush()
 
-    def add_block(self, compressed: bytes, lengths: list[int]) -> None:
-        """Append a compressed block of documents with these lengths as it is."""
+    def add_blocks(self, compressed: bytes, sizes: list[int], doc_counts: list[int], lengths: list[int]) -> None:
+        """Append compressed blocks as they are: ``compressed`` holds blocks of ``sizes`` bytes
+        with ``doc_counts`` documents each, the documents having these JSON ``lengths``."""
         self._flush()
-        self._blocks.append(compressed)
-        self._lengths.extend(lengths)
-        self._block_docs.append(len(self._lengths))
+        self._append(compressed, sizes, doc_counts, lengths)
 
     def _flush(self) -> None:
-        if not self._pending:
-            return
-        self._blocks.append(zlib.compress(b"".join(self._pending), LEVEL))
-        self._lengths.extend(map(len, self._pending))
-        self._block_docs.append(len(self._lengths))
-        self._pending, self._pending_bytes = [], 0
+        if self._pending:
+            compressed = zlib.compress(b"".join(self._pending), LEVEL)
+            self._append(compressed, [len(compressed)], [len(self._pending)], list(map(len, self._pending)))
+            self._pending, self._pending_bytes = [], 0
 
-    def arrays(self) -> dict[str, np.ndarray]:
-        """The stored-document arrays of the segment."""
+    def _append(self, compressed: bytes, sizes: list[int], doc_counts: list[int], lengths: list[int]) -> None:
+        self._write(compressed)
+        self._block_sizes.extend(sizes)
+        base = self._block_docs[-1]
+        self._block_docs.extend(base + count for count in accumulate(doc_counts))
+        self._lengths.extend(lengths)
+
+    def layout(self) -> dict[str, np.ndarray]:
+        """Every stored-document array but the blob: where each block and each document is."""
         self._flush()
         return {
-            fmt.STORED_BLOB: np.frombuffer(b"".join(self._blocks), dtype=np.uint8),
-            fmt.STORED_BLOCKS: offsets_of(map(len, self._blocks), len(self._blocks)),
+            fmt.STORED_BLOCKS: offsets_of(self._block_sizes, len(self._block_sizes)),
             fmt.STORED_BLOCK_DOCS: narrow(np.asarray(self._block_docs, dtype=np.int64), at_least=np.uint32),
             fmt.STORED_OFFSETS: offsets_of(self._lengths, len(self._lengths)),
         }
-
-
-def pack_documents(documents: list[bytes]) -> dict[str, np.ndarray]:
-    """The stored-document arrays of ``documents`` (JSON each), in order."""
-    writer = StoredWriter()
-    for document in documents:
-        writer.add(document)
-    return writer.arrays()
 
 
 class StoredDocuments:
@@ -104,18 +105,7 @@ class StoredDocuments:
         return self._decompress(block, int(self._offsets[end]) - int(self._offsets[first]), whole=True)
 
     def _decompress(self, block: int, size: int, whole: bool) -> bytes:
-        """The first ``size`` bytes of block number ``block``; with ``whole``, all of it,
-        which must be ``size`` bytes."""
-        stream = zlib.decompressobj()
-        try:
-            raw = stream.decompress(self.compressed(block), max(size, 1))
-            if whole:
-                raw += stream.flush()
-        except zlib.error as exc:
-            raise CorruptIndexError(f"{self._path}: stored block {block} does not decompress ({exc})") from None
-        if len(raw) != size or (whole and not stream.eof):
-            raise CorruptIndexError(f"{self._path}: stored block {block} does not match its offsets")
-        return raw
+        return inflate(self.compressed(block), size, whole, f"{self._path}: stored block {block}")
 
     def compressed(self, block: int) -> memoryview:
         """Block number ``block`` as stored."""
@@ -128,11 +118,7 @@ class StoredDocuments:
 
     def documents_of(self, block: int) -> Iterator[bytes]:
         """The JSON of every document in block number ``block``."""
-        raw = self.block(block)
-        start = 0
-        for length in self.lengths(block):
-            yield raw[start : start + length]
-            start += length
+        return _split(self.block(block), self.lengths(block))
 
     def __iter__(self) -> Iterator[bytes]:
         """The JSON of every document, in order."""
@@ -144,18 +130,66 @@ class StoredDocuments:
         return self._first_docs[block], self._first_docs[block + 1]
 
 
-def carry_over(sources: list[tuple[StoredDocuments, np.ndarray]]) -> dict[str, np.ndarray]:
-    """The stored arrays of the documents each ``(stored, live)`` keeps, in order: blocks
-    whose documents all live are copied, the live documents of the others recompressed."""
-    writer = StoredWriter()
-    for stored, live in sources:
-        for block in range(stored.block_count):
-            first, end = stored.block_range(block)
-            keep = live[first:end]
-            if keep.all():
-                writer.add_block(bytes(stored.compressed(block)), stored.lengths(block))
-            elif keep.any():
-                for document, kept in zip(stored.documents_of(block), keep.tolist()):
-                    if kept:
-                        writer.add(document)
-    return writer.arrays()
+def inflate(compressed: bytes | memoryview, size: int, whole: bool, where: str) -> bytes:
+    """The first ``size`` bytes of a compressed block; with ``whole``, all of it, which must be
+    ``size`` bytes. ``where`` names the block in errors."""
+    stream = zlib.decompressobj()
+    try:
+        raw = stream.decompress(compressed, max(size, 1))
+        if whole:
+            raw += stream.flush()
+    except zlib.error as exc:
+        raise CorruptIndexError(f"{where} does not decompress ({exc})") from None
+    if len(raw) != size or (whole and not stream.eof):
+        raise CorruptIndexError(f"{where} does not match its offsets")
+    return raw
+
+
+def _split(raw: bytes, lengths: list[int]) -> Iterator[bytes]:
+    start = 0
+    for length in lengths:
+        yield raw[start : start + length]
+        start += length
+
+
+class StoredSource(NamedTuple):
+    """One segment's stored documents as a merge reads them: the layout arrays, which
+    documents live, and the blob, read front to back."""
+
+    blocks: np.ndarray
+    block_docs: np.ndarray
+    offsets: np.ndarray
+    live: np.ndarray
+    blob: ArrayReader
+
+
+def carry_over(sources: list[StoredSource], write: Callable[[bytes], object]) -> dict[str, np.ndarray]:
+    """The layout arrays of the documents the sources keep, in order, their blob going to ``write``:
+    blocks whose documents all live are copied (runs of them at once), the live documents of the
+    others recompressed. Each source's blob is read once, front to back, and its checksum verified."""
+    writer = StoredWriter(write)
+    for source in sources:
+        blocks, first_docs = source.blocks.tolist(), source.block_docs.tolist()
+        lengths = np.diff(source.offsets.astype(np.int64))
+        deleted_before = np.concatenate(([0], np.cumsum(~source.live)))
+        broken = np.flatnonzero(deleted_before[first_docs[1:]] != deleted_before[first_docs[:-1]]).tolist()
+        start = 0
+        for block in [*broken, len(blocks) - 1]:
+            for a in range(start, block, COPY_BLOCKS):
+                b = min(a + COPY_BLOCKS, block)
+                writer.add_blocks(
+                    source.blob.read(blocks[b]).tobytes(), np.diff(blocks[a : b + 1]).tolist(),
+                    np.diff(first_docs[a : b + 1]).tolist(), lengths[first_docs[a] : first_docs[b]].tolist(),
+                )
+            if block < len(blocks) - 1:  # a block with deleted documents: its live ones are recompressed
+                first, end = first_docs[block], first_docs[block + 1]
+                compressed, live = source.blob.read(blocks[block + 1]).tobytes(), source.live[first:end]
+                if live.any():
+                    sizes = lengths[first:end].tolist()
+                    raw = inflate(compressed, sum(sizes), True, f"{source.blob.path}: stored block {block}")
+                    for document, kept in zip(_split(raw, sizes), live.tolist()):
+                        if kept:
+                            writer.add(document)
+            start = block + 1
+        source.blob.close()
+    return writer.layout()

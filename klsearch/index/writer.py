@@ -28,7 +28,7 @@ from .merge_policy import MergePolicy
 from .reader import _check_analyzer, _open_segment
 from .merge import merge_segments
 from .parallel import AnalysisPool, default_workers
-from .segment_writer import SegmentWriter, hash_stored, stored_json, write_segment_files
+from .segment_writer import SegmentWriter, hash_stored, stored_json
 from .storage import checksum, fsync_dir, rename, save_array
 
 DEFAULT_SEGMENT_DOCS = 100_000
@@ -281,9 +281,8 @@ class IndexWriter:
                 self._deleted.pop(name, None)
                 self._dirty.discard(name)
             if moved:
-                arrays, meta = merge_segments(readers, masks)
                 entry = _write_segment(
-                    self.path / fmt.SEGMENTS_DIR, lambda folder: write_segment_files(folder, arrays, meta)
+                    self.path / fmt.SEGMENTS_DIR, lambda folder: merge_segments(readers, masks, folder)
                 )
                 self._adopt(entry, moved)
 

@@ -14,9 +14,13 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
+from click.testing import CliRunner
 
+import klsearch
 from klsearch import Document, IndexWriter, KlsearchError, open_index
+from klsearch.cli import cli
 from klsearch.corpus import read_jsonl
 from klsearch.index import parallel, segment_writer
 from klsearch.index.check import check_index
@@ -38,10 +42,14 @@ QUERIES = [
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory) -> list[Document]:
+def corpus_file(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("corpus")
-    files = corpus_gen.generate(2200, seed=5, out=str(out), queries=False, log=lambda *_: None)
-    return list(read_jsonl(files["jsonl"]))
+    return Path(corpus_gen.generate(2200, seed=5, out=str(out), queries=False, log=lambda *_: None)["jsonl"])
+
+
+@pytest.fixture(scope="module")
+def corpus(corpus_file) -> list[Document]:
+    return list(read_jsonl(corpus_file))
 
 
 @pytest.fixture
@@ -84,6 +92,20 @@ def assert_same_answers(one: Path, two: Path) -> None:
         assert [s for _, s in hits] == pytest.approx([s for _, s in hits2], abs=1e-6), query
 
 
+def segment_arrays(path: Path) -> dict[str, np.ndarray]:
+    """Every array of the one segment of the index at ``path``, by file name."""
+    (segment,) = [d for d in (path / "segments").iterdir() if d.is_dir()]
+    return {f.name: np.load(f) for f in sorted(segment.glob("*.npy"))}
+
+
+def assert_same_segment(one: Path, two: Path) -> None:
+    """The two indexes hold the same one segment: every array equal, dtype too."""
+    arrays, arrays2 = segment_arrays(one), segment_arrays(two)
+    assert arrays.keys() == arrays2.keys()
+    for name, values in arrays.items():
+        assert values.dtype == arrays2[name].dtype and np.array_equal(values, arrays2[name]), name
+
+
 def edit_session(path: Path, docs: list[Document], workers: int) -> None:
     """Adds, replaces documents added in the same transaction, deletes some: three segments."""
     with IndexWriter(path, segment_docs=700, workers=workers) as writer:
@@ -102,6 +124,7 @@ def test_two_workers_build_the_index_one_builds(tmp_path, corpus, producers) -> 
     build_index(tmp_path / "two", corpus, workers=2)
     assert producers == {0, 1}, "both the writer and a worker analysed batches"
     assert len(list((tmp_path / "two" / "segments").iterdir())) == 1
+    assert_same_segment(tmp_path / "one", tmp_path / "two")
     assert_same_answers(tmp_path / "one", tmp_path / "two")
 
     producers.clear()
@@ -113,6 +136,25 @@ def test_two_workers_build_the_index_one_builds(tmp_path, corpus, producers) -> 
     with open_index(tmp_path / "edit2") as index:
         assert index.doc_count == 1900 - 10
         assert index.search('"tilføjet om kommunerne"').total == 20
+
+
+def test_the_public_build_index_takes_workers(tmp_path, corpus, producers) -> None:
+    assert klsearch.build_index(tmp_path / "one", corpus, workers=1) == len(corpus)
+    assert producers == {0}
+    assert klsearch.build_index(tmp_path / "two", corpus, workers=2) == len(corpus)
+    assert producers == {0, 1}
+    assert_same_segment(tmp_path / "one", tmp_path / "two")
+
+
+def test_the_index_command_takes_workers(tmp_path, corpus_file, producers) -> None:
+    for workers, used in (("1", {0}), ("2", {0, 1})):
+        args = ["index", str(corpus_file), "--index", str(tmp_path / workers), "--workers", workers]
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 0, result.output
+        assert producers == used
+    assert_same_segment(tmp_path / "1", tmp_path / "2")
+    bad = CliRunner().invoke(cli, ["index", str(corpus_file), "--index", str(tmp_path / "0"), "--workers", "0"])
+    assert bad.exit_code == 2 and "--workers" in bad.output and not (tmp_path / "0").exists()
 
 
 def state(pid: int) -> tuple[str, int]:
