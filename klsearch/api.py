@@ -25,14 +25,16 @@ def build_index(
     documents: Iterable[Document],
     *,
     progress: Callable[[int], None] | None = None,
+    workers: int | None = None,
 ) -> int:
     """Index ``documents`` at ``path`` (replacing any index there); returns the document count.
 
     The commit is atomic: until it completes, readers see the previous index.
+    ``workers`` processes analyse the text (default: one per CPU; 1: this process only).
     """
     from .index.writer import build_index as _build_index
 
-    return _build_index(path, documents, progress=progress).doc_count
+    return _build_index(path, documents, progress=progress, workers=workers).doc_count
 
 
 class Index:
@@ -101,12 +103,13 @@ class Index:
         self.close()
 
 
-def open_writer(path: str | os.PathLike[str], *, replace: bool = False) -> IndexWriter:
+def open_writer(path: str | os.PathLike[str], *, replace: bool = False, workers: int | None = None) -> IndexWriter:
     """The writer of the index at ``path`` (created if missing); a context manager
-    that commits on success and rolls back on an exception."""
+    that commits on success and rolls back on an exception. ``workers`` processes
+    analyse the text (default: one per CPU; 1: this process only)."""
     from .index.writer import IndexWriter
 
-    return IndexWriter(path, replace=replace)
+    return IndexWriter(path, replace=replace, workers=workers)
 
 
 def open_index(path: str | os.PathLike[str], **params: float) -> Index:

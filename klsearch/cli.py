@@ -54,8 +54,12 @@ def cli() -> None:
               help="Input format (default: by file extension; .jsonl is JSONL, else KL page dumps).")
 @click.option("--skip-bad", is_flag=True, help="Warn about bad records and index the rest.")
 @click.option("--rebuild", is_flag=True, help="Replace the index instead of updating it.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Processes that analyse the text (default: one per CPU; 1: no worker processes).")
 @_user_errors
-def index(sources: tuple[Path, ...], index_path: str, fmt: str | None, skip_bad: bool, rebuild: bool) -> None:
+def index(
+    sources: tuple[Path, ...], index_path: str, fmt: str | None, skip_bad: bool, rebuild: bool, workers: int | None
+) -> None:
     """Index SOURCES (files or folders); with none, the bundled KL corpus.
 
     Into an existing index, new documents are added and changed ones replaced
@@ -74,7 +78,7 @@ def index(sources: tuple[Path, ...], index_path: str, fmt: str | None, skip_bad:
         documents = read_sources(list(sources), format=fmt, skip_bad=skip_bad, on_skip=warn)
     else:
         documents = read_bundled_corpus()
-    with open_writer(index_path, replace=rebuild) as writer:
+    with open_writer(index_path, replace=rebuild, workers=workers) as writer:
         if sys.stderr.isatty():
             with click.progressbar(documents, label="Indexing", file=sys.stderr) as bar:
                 for doc in bar:
