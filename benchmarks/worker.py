@@ -37,39 +37,6 @@ def _peak_rss() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
 
 
-class TreePeak:
-    """Peak summed RSS of this process and its descendants (worker processes), sampled."""
-
-    def __init__(self, interval: float = 0.02) -> None:
-        import threading
-
-        self.peak = 0
-        self._interval = interval
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        import psutil
-
-        me = psutil.Process()
-        while not self._stop.wait(self._interval):
-            total = 0
-            for proc in [me, *me.children(recursive=True)]:
-                try:
-                    total += proc.memory_info().rss
-                except psutil.Error:  # a child that just ended
-                    pass
-            self.peak = max(self.peak, total)
-
-    def __enter__(self) -> "TreePeak":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        self._thread.join()
-
-
 def _rss() -> int:
     with open("/proc/self/statm") as fh:
         return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
@@ -89,6 +56,7 @@ def main(argv: list[str]) -> int:
         os.sched_setaffinity(0, {int(argv[argv.index("--cpu") + 1])})
     t0 = time.perf_counter()
     from benchmarks.engines import Unavailable, Unsupported, load
+    from benchmarks.tree_peak import TreePeak
 
     try:
         engine = load(name)
