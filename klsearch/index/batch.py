@@ -22,6 +22,7 @@ import numpy as np
 
 from ..analysis import Analyzer
 from . import format as fmt
+from .ranges import flat_ranges
 from .storage import narrow
 
 Texts = list[tuple[str, str]]  # (title, body) of each document
@@ -153,7 +154,7 @@ class BatchAnalyzer:
         count = exp_start[1:][tokens] - first
         emitted = np.zeros(len(tokens) + 1, dtype=np.int64)
         np.cumsum(count, out=emitted[1:])
-        entry = np.repeat(first - emitted[:-1], count) + np.arange(emitted[-1])
+        entry = flat_ranges(first, count, emitted)
         terms = np.frombuffer(self._exp_term, dtype=np.intc)[entry]
         positions = np.repeat(pos, count) + np.frombuffer(self._exp_rel, dtype=np.intc)[entry]
         per_field_occ = np.diff(emitted[field_first])

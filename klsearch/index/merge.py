@@ -13,7 +13,6 @@ postings or positions array.
 
 from __future__ import annotations
 
-import json
 from itertools import chain
 from pathlib import Path
 from typing import NamedTuple
@@ -22,8 +21,10 @@ import numpy as np
 
 from . import format as fmt
 from .array_stream import ArrayReader, ArrayWriter
+from .ranges import flat_ranges
 from .segment_reader import SegmentReader
-from .storage import checksum, fsync_dir, narrow, save_array, write_file
+from .segment_writer import write_segment_files
+from .storage import narrow
 from .stored import StoredSource, carry_over
 from .strings import offsets_of
 
@@ -39,14 +40,7 @@ def merge_segments(segments: list[SegmentReader], deleted: list[np.ndarray], fol
     arrays = _merge_postings(segments, _renumbering(lives), folder, checksums)
     meta = _document_arrays(segments, lives, arrays)
     arrays.update(_stored_arrays(segments, lives, folder, checksums))
-    for name, values in arrays.items():
-        save_array(folder / name, values)
-        checksums[name] = checksum(values)
-    meta["terms"] = int(len(arrays[fmt.TERMS_OFFSETS]) - 1)
-    meta["checksums"] = {name: checksums[name] for name in fmt.ARRAY_FILES}
-    write_file(folder / fmt.SEGMENT_META, json.dumps(meta, ensure_ascii=False, indent=1).encode())
-    fsync_dir(folder)
-    return meta
+    return write_segment_files(folder, arrays, meta, written=checksums)
 
 
 def _stored_arrays(
@@ -250,9 +244,7 @@ def _surface_words(segments: list[SegmentReader], united: list[np.ndarray], comp
 
 def _gather(values: np.ndarray, starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """``values[starts[i]:starts[i]+counts[i]]`` for every i, concatenated."""
-    ends = np.cumsum(counts)
-    flat = np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64) - np.repeat(ends - counts - starts, counts)
-    return values[flat]
+    return values[flat_ranges(starts, counts)]
 
 
 def _document_arrays(

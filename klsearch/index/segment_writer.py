@@ -13,6 +13,7 @@ from ..document import Document
 from . import format as fmt
 from .batch import AnalyzedBatch, Texts, Vocabulary
 from .parallel import BATCH_DOCS, AnalysisPool
+from .ranges import flat_ranges
 from .storage import checksum, fsync_dir, narrow, save_array, write_file
 from .stored import StoredWriter
 from .strings import encode_strings
@@ -162,15 +163,17 @@ class SegmentWriter:
 def _scatter(fill: np.ndarray, terms: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """Where the items of a batch grouped by term go (``counts`` items of each of ``terms``,
     group after group), taking the places ``fill`` holds for each term and moving it on."""
-    group_start = np.cumsum(counts) - counts
-    places = np.repeat(fill[terms] - group_start, counts) + np.arange(int(counts.sum()))
+    places = flat_ranges(fill[terms], counts)
     fill[terms] += counts
     return places
 
 
-def write_segment_files(folder: Path, arrays: dict[str, np.ndarray], meta: dict[str, object]) -> dict[str, object]:
-    """Write a segment's arrays and ``segment.json`` (with their checksums) into ``folder``."""
-    checksums = {}
+def write_segment_files(
+    folder: Path, arrays: dict[str, np.ndarray], meta: dict[str, object], written: dict[str, int] | None = None
+) -> dict[str, object]:
+    """Write a segment's arrays and ``segment.json`` (with the checksums of all its files)
+    into ``folder``; ``written`` are the checksums of files already there (streamed)."""
+    checksums = dict(written or {})
     for name, values in arrays.items():
         save_array(folder / name, values)
         checksums[name] = checksum(values)

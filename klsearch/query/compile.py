@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..analysis.analyzer import PART_MARK, Analyzer
+from ..index.ranges import flat_ranges
 from ..index.reader import IndexReader
 from . import tree
 from .bm25 import idf
@@ -298,8 +299,5 @@ def _is_filter(plan: Plan) -> bool:
 def gather_ranges(starts: np.ndarray, values: np.ndarray, ids: np.ndarray) -> np.ndarray:
     """Concatenate ``values[starts[i]:starts[i+1]]`` for every i in ``ids``."""
     lo = starts[ids].astype(np.int64)
-    counts = starts[ids + 1].astype(np.int64) - lo
-    ends = np.cumsum(counts)
-    flat = np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64) - np.repeat(ends - counts - lo, counts)
-    return values[flat]
+    return values[flat_ranges(lo, starts[ids + 1].astype(np.int64) - lo)]
 

@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ..index.ranges import flat_ranges
 from ..index.segment_reader import SegmentReader
 
 _NO_DOCS = np.zeros(0, dtype=np.uint32)
@@ -251,15 +252,10 @@ def _expand(seg: SegmentReader, postings: np.ndarray, first: np.ndarray, sizes: 
     if total == len(postings):  # one position each
         shifted |= seg.positions.take(first)
         return _split(shifted, list(accumulate(sizes)))
-    # Output slot i belongs to posting run[i] and reads position first[run] + (i - run's first slot).
-    run = np.repeat(np.arange(len(postings)), counts)
-    slot = np.empty(len(postings) + 1, dtype=np.intp)  # each posting's first output slot, and the end
-    slot[0] = 0
+    slot = np.zeros(len(postings) + 1, dtype=np.int64)  # each posting's first output slot, and the end
     np.cumsum(counts, out=slot[1:])
-    first -= slot[:-1]
-    flat = first.take(run)
-    flat += np.arange(total)
-    keys = shifted.take(run)
+    flat = flat_ranges(first, counts, slot)  # each posting's positions
+    keys = np.repeat(shifted, counts)
     keys |= seg.positions.take(flat)
     return _split(keys, slot.take(list(accumulate(sizes))).tolist())
 

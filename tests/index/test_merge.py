@@ -12,6 +12,7 @@ from klsearch.index.array_stream import ArrayWriter
 from klsearch.index.manifest import read_manifest
 from klsearch.index.merge_policy import MergePolicy
 from klsearch.index.reader import IndexReader
+from klsearch.index.storage import checksum
 
 NO_MERGES = MergePolicy(factor=1000)
 # The stored blobs differ by design: a merge copies whole blocks, so block boundaries stay where they were.
@@ -118,4 +119,4 @@ def test_an_appended_array_file_is_what_numpy_saves(tmp_path, dtype) -> None:
         out.append(values)
     np.save(tmp_path / "c.npy", values.astype(np.uint8))
     assert (tmp_path / "narrowed.npy").read_bytes() == (tmp_path / "c.npy").read_bytes()
-    assert out.checksum == merge.checksum(values.astype(np.uint8))
+    assert out.checksum == checksum(values.astype(np.uint8))
