@@ -168,9 +168,13 @@ class Analyzer:
 
     # -- indexing --------------------------------------------------------
 
+    def index_text(self, text: str) -> str:
+        """A field's text as it is tokenised for the index: normalised, suspended hyphens completed."""
+        return complete_suspended(normalize(text), self._words)
+
     def index_tokens(self, text: str) -> list[str]:
-        """The raw tokens a field's text is indexed as (suspended hyphens completed)."""
-        return tokenize.raw_tokens(complete_suspended(normalize(text), self._words))
+        """The raw tokens a field's text is indexed as."""
+        return tokenize.raw_tokens(self.index_text(text))
 
     def index_terms(self, text: str, start: int = 0) -> tuple[list[tuple[str, int]], int]:
         """``(term, position)`` pairs of a field's text and the field's width."""

@@ -3,8 +3,8 @@
 A :class:`BatchAnalyzer` runs in the writing process or in a worker process
 (:mod:`.parallel`). Each distinct raw token is expanded once, on first
 sight, into expansion tables (its width and the ``(relative position,
-term id)`` pairs it indexes); a batch then costs a regex pass and one
-dictionary lookup per token, and positions and postings come from numpy.
+term id)`` pairs it indexes); a batch's tokens are found and numbered
+with numpy (:mod:`.token_ids`), and positions and postings come from numpy.
 The batch's postings are grouped by term already, so the segment writer
 only places each group. Term ids are the analyzer's own: each batch
 carries the terms and surface words first seen in it, so the segment
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import gc
 from array import array
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +23,7 @@ from ..analysis import Analyzer
 from . import format as fmt
 from .ranges import flat_ranges
 from .storage import narrow
+from .token_ids import TokenIds
 
 Texts = list[tuple[str, str]]  # (title, body) of each document
 
@@ -70,24 +70,12 @@ class Vocabulary:
         return number
 
 
-class _RawIds(dict[str, int]):
-    """Raw token -> number; a token not seen before is numbered by ``new`` on look-up,
-    so a field's tokens are mapped in one pass with no exception to recover from."""
-
-    def __init__(self, new: Callable[[str], int]) -> None:
-        super().__init__()
-        self._new = new
-
-    def __missing__(self, raw: str) -> int:
-        return self._new(raw)
-
-
 class BatchAnalyzer:
     """Turns batches of document texts into :class:`AnalyzedBatch` es with one growing vocabulary."""
 
     def __init__(self, analyzer: Analyzer) -> None:
         self._analyzer = analyzer
-        self._raw_ids = _RawIds(self._new_raw)
+        self._token_ids = TokenIds(self._new_raw)
         self._width = array("i")
         self._exp_start = array("i", [0])
         self._exp_rel = array("i")
@@ -95,36 +83,28 @@ class BatchAnalyzer:
         self._terms = Vocabulary()
         self._sent_terms = 0  # terms that went out with earlier batches
         self._new_words: list[tuple[str, int]] = []
-        self._tokens = array("i")  # raw token ids of the batch, field by field
 
     def analyze(self, texts: Texts) -> AnalyzedBatch:
         """The postings of ``texts``; the vocabulary keeps growing across calls."""
-        self._tokens = array("i")
-        lengths = array("i")  # tokens per field: title, body, title, body, ...
+        index_text = self._analyzer.index_text
+        fields = [index_text(field) for pair in texts for field in pair]  # title, body, title, body, ...
         # The vocabulary's tables grow by millions of objects, none in a reference
         # cycle; the collector would go over them again and again (~15% of the time).
         collecting = gc.isenabled()
         gc.disable()
         try:
-            for title, body in texts:
-                lengths.append(self._field(title))
-                lengths.append(self._field(body))
+            tokens, per_field = self._token_ids.numbers(fields)
         finally:
             if collecting:
                 gc.enable()
-        batch = self._occurrences(lengths)
+        batch = self._occurrences(tokens, per_field)
         self._sent_terms = len(self._terms.strings)
         self._new_words = []
         return batch
 
-    def _field(self, text: str) -> int:
-        tokens = self._analyzer.index_tokens(text)
-        self._tokens.extend(map(self._raw_ids.__getitem__, tokens))
-        return len(tokens)
-
     def _new_raw(self, raw: str) -> int:
         exp = self._analyzer.expand_uncached(raw)  # our tables are the cache
-        number = self._raw_ids[raw] = len(self._width)
+        number = len(self._width)
         self._width.append(exp.width)
         for rel, term in exp.terms:
             self._exp_rel.append(rel)
@@ -133,9 +113,7 @@ class BatchAnalyzer:
         self._new_words += [(word, self._terms.id(term)) for word, term in exp.words]
         return number
 
-    def _occurrences(self, lengths: array) -> AnalyzedBatch:
-        tokens = np.frombuffer(self._tokens, dtype=np.intc)
-        per_field = np.frombuffer(lengths, dtype=np.intc)
+    def _occurrences(self, tokens: np.ndarray, per_field: np.ndarray) -> AnalyzedBatch:
         # Where each token starts in the batch's run of positions, and each field.
         width = np.frombuffer(self._width, dtype=np.intc)[tokens]
         before = np.zeros(len(tokens) + 1, dtype=np.int64)
