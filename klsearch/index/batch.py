@@ -51,7 +51,8 @@ class AnalyzedBatch:
     title_len: np.ndarray
     body_len: np.ndarray
     new_terms: list[str]  # terms first seen in this batch, in id order
-    new_words: list[tuple[str, int]]  # (surface word, term id) of raw tokens first seen in this batch
+    new_words: list[str]  # surface words of the raw tokens first seen in this batch
+    new_word_terms: np.ndarray  # the term id of each of new_words (int32)
 
 
 class Vocabulary:
@@ -82,7 +83,8 @@ class BatchAnalyzer:
         self._exp_term = array("i")
         self._terms = Vocabulary()
         self._sent_terms = 0  # terms that went out with earlier batches
-        self._new_words: list[tuple[str, int]] = []
+        self._new_words: list[str] = []
+        self._new_word_terms = array("i")
 
     def analyze(self, texts: Texts) -> AnalyzedBatch:
         """The postings of ``texts``; the vocabulary keeps growing across calls."""
@@ -99,7 +101,7 @@ class BatchAnalyzer:
                 gc.enable()
         batch = self._occurrences(tokens, per_field)
         self._sent_terms = len(self._terms.strings)
-        self._new_words = []
+        self._new_words, self._new_word_terms = [], array("i")
         return batch
 
     def _new_raw(self, raw: str) -> int:
@@ -110,7 +112,9 @@ class BatchAnalyzer:
             self._exp_rel.append(rel)
             self._exp_term.append(self._terms.id(term))
         self._exp_start.append(len(self._exp_rel))
-        self._new_words += [(word, self._terms.id(term)) for word, term in exp.words]
+        for word, term in exp.words:
+            self._new_words.append(word)
+            self._new_word_terms.append(self._terms.id(term))
         return number
 
     def _occurrences(self, tokens: np.ndarray, per_field: np.ndarray) -> AnalyzedBatch:
@@ -143,8 +147,12 @@ class BatchAnalyzer:
         self, terms: np.ndarray, docs: np.ndarray, positions: np.ndarray, title_len: np.ndarray, body_len: np.ndarray
     ) -> AnalyzedBatch:
         """The occurrences (in document order) grouped by term, keeping document order within a term."""
-        order = np.argsort(terms, kind="stable")
-        terms, docs, positions = terms[order], docs[order], positions[order]
+        # Sorting (term, occurrence number) pairs is several times faster than a stable argsort.
+        key = terms.astype(np.int64) << 32
+        key |= np.arange(len(terms), dtype=np.int64)
+        key.sort()
+        order = key & 0xFFFFFFFF
+        terms, docs, positions = key >> 32, docs[order], positions[order]
         new_term = np.empty(len(terms), dtype=bool)
         new_term[:1] = True
         np.not_equal(terms[1:], terms[:-1], out=new_term[1:])
@@ -167,4 +175,5 @@ class BatchAnalyzer:
             body_len=body_len.astype(np.int32),
             new_terms=self._terms.strings[self._sent_terms :],
             new_words=self._new_words,
+            new_word_terms=np.frombuffer(self._new_word_terms, dtype=np.intc).astype(np.int32),
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
+import operator
 from pathlib import Path
 
 import numpy as np
@@ -38,7 +39,9 @@ class SegmentWriter:
         self._batches: list[tuple[int, AnalyzedBatch]] = []  # (first document, batch in our term ids)
         self._terms = Vocabulary()
         self._producer_terms: dict[int, np.ndarray] = {}  # our id of each of a producer's term ids
-        self._words: set[tuple[str, int]] = set()  # (surface word, our term id)
+        # Surface words and our term id of each, as the batches bring them (some more than once).
+        self._words: list[str] = []
+        self._word_terms: list[np.ndarray] = []
         # Stored documents are compressed block by block as they arrive, not all at the end.
         self._stored_blocks: list[bytes] = []
         self._stored = StoredWriter(self._stored_blocks.append)
@@ -79,9 +82,8 @@ class SegmentWriter:
             if batch.new_terms:
                 new = np.fromiter(map(self._terms.id, batch.new_terms), dtype=np.int32, count=len(batch.new_terms))
                 ours = self._producer_terms[producer] = np.concatenate((ours, new))
-            if batch.new_words:
-                words, terms = zip(*batch.new_words)
-                self._words.update(zip(words, ours[list(terms)].tolist()))
+            self._words += batch.new_words
+            self._word_terms.append(ours[batch.new_word_terms])
             batch.terms = ours[batch.terms]
             self._batches.append((first, batch))
 
@@ -113,16 +115,17 @@ class SegmentWriter:
             per_term[0, batch.terms] += batch.postings  # a batch's terms are distinct
             per_term[1, batch.terms] += batch.occurrences
         present = np.flatnonzero(per_term[0])
-        local_terms = [self._terms.strings[i] for i in present.tolist()]
+        local_terms = list(map(self._terms.strings.__getitem__, present.tolist()))
         order = sorted(range(len(local_terms)), key=local_terms.__getitem__)
+        sorted_terms = list(map(local_terms.__getitem__, order))
+        by_rank = present[np.array(order, dtype=np.int64)]  # our term ids in the order of their strings
         remap = np.full(size, -1, dtype=np.int32)
-        remap[present[order]] = np.arange(len(order), dtype=np.int32)
-        sorted_terms = [local_terms[i] for i in order]
+        remap[by_rank] = np.arange(len(order), dtype=np.int32)
         starts = np.zeros((2, len(order) + 1), dtype=np.int64)
-        np.cumsum(per_term[:, present[order]], axis=1, out=starts[:, 1:])
+        np.cumsum(per_term[:, by_rank], axis=1, out=starts[:, 1:])
         # Where the next posting and position of each term go, by our term id.
         fill = np.zeros((2, size), dtype=np.int64)
-        fill[:, present[order]] = starts[:, :-1]
+        fill[:, by_rank] = starts[:, :-1]
         post_docs = np.empty(starts[0, -1], dtype=np.int32)
         tf = np.empty(starts[0, -1], dtype=np.int32)
         tf_title = np.empty(starts[0, -1], dtype=np.int32)
@@ -140,9 +143,22 @@ class SegmentWriter:
             sorted_terms, starts[0], post_docs, tf, tf_title, starts[1], positions, self._surface_words(remap)
         )
 
-    def _surface_words(self, remap: np.ndarray) -> list[tuple[str, int]]:
-        ours = remap.tolist()
-        return sorted((word, ours[term]) for word, term in self._words)
+    def _surface_words(self, remap: np.ndarray) -> tuple[list[str], np.ndarray]:
+        """The distinct (surface word, term number) pairs in order, as words and their terms.
+
+        Sorting by term, then stably by word, is several times faster than sorting pairs.
+        """
+        terms = remap[np.concatenate([np.zeros(0, dtype=np.int32), *self._word_terms])]
+        by_term = np.argsort(terms, kind="stable")
+        words = list(map(self._words.__getitem__, by_term.tolist()))
+        order = sorted(range(len(words)), key=words.__getitem__)
+        words = list(map(words.__getitem__, order))
+        terms = terms[by_term][order]
+        repeated = np.zeros(len(words), dtype=bool)  # a pair that came more than once
+        repeated[1:] = np.fromiter(map(operator.eq, words[1:], words[:-1]), dtype=bool, count=len(words) - 1)
+        repeated[1:] &= terms[1:] == terms[:-1]
+        kept = np.flatnonzero(~repeated)
+        return list(map(words.__getitem__, kept.tolist())), terms[kept]
 
     def _document_arrays(self, title_len: np.ndarray, body_len: np.ndarray) -> dict[str, np.ndarray]:
         ids_blob, ids_offsets = encode_strings(self._ids)
@@ -191,11 +207,12 @@ def postings_file_arrays(
     tf_title: np.ndarray,
     positions_start: np.ndarray,
     positions: np.ndarray,
-    words: list[tuple[str, int]],
+    words: tuple[list[str], np.ndarray],
 ) -> dict[str, np.ndarray]:
-    """The term dictionary, postings, positions and surface words as the files store them."""
+    """The term dictionary, postings, positions and surface words (and the term of each)
+    as the files store them."""
     term_blob, term_offsets = encode_strings(terms)
-    word_blob, word_offsets = encode_strings([w for w, _ in words])
+    word_blob, word_offsets = encode_strings(words[0])
     in_title = np.flatnonzero(tf_title)  # few postings: most terms of a document are not in its title
     return {
         fmt.TERMS_BLOB: term_blob,
@@ -209,7 +226,7 @@ def postings_file_arrays(
         fmt.POSITIONS: narrow(positions),
         fmt.WORDS_BLOB: word_blob,
         fmt.WORDS_OFFSETS: word_offsets,
-        fmt.WORDS_TERM: np.array([t for _, t in words], dtype=np.int32),
+        fmt.WORDS_TERM: words[1].astype(np.int32),
     }
 
 

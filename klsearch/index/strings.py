@@ -15,9 +15,17 @@ from .storage import narrow
 
 def encode_strings(strings: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """``(blob uint8, offsets)`` of strings in the given order."""
-    encoded = [s.encode("utf-8") for s in strings]
-    blob = np.frombuffer(b"".join(encoded), dtype=np.uint8)
-    return blob, offsets_of(map(len, encoded), len(encoded))
+    # Joined and encoded at once: a bytes object per string costs several times more.
+    joined = "".join(strings)
+    blob = joined.encode("utf-8")
+    offsets = offsets_of(map(len, strings), len(strings))  # in characters
+    if len(blob) != len(joined):  # not all ASCII: count each character's UTF-8 bytes
+        codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+        size = 1 + (codes >= 0x80).astype(np.int64) + (codes >= 0x800) + (codes >= 0x10000)
+        ends = np.zeros(len(codes) + 1, dtype=np.int64)
+        np.cumsum(size, out=ends[1:])
+        offsets = narrow(ends[offsets], at_least=np.uint32)
+    return np.frombuffer(blob, dtype=np.uint8), offsets
 
 
 def offsets_of(lengths: Iterable[int], count: int) -> np.ndarray:
