@@ -21,7 +21,7 @@ from .words import WordAnalyzer, complete_suspended
 # can find "formand" inside "næstformand" but rank it below "formand" itself.
 PART_MARK = "~"
 ANALYZER_NAME = "klsearch-danish"
-ANALYZER_VERSION = 2
+ANALYZER_VERSION = 3
 _CACHE_LIMIT = 1_000_000
 
 

@@ -111,10 +111,7 @@ def _hanging_hyphens(text: str) -> list[int]:
     """Offsets of hyphens after a letter or digit and before a space or comma."""
     if "-" not in text:  # most texts, in one fast scan
         return []
-    # A text that starts with "- " has never had its other "- " hyphens completed
-    # (nor "-," after a leading "-,"); the tokens an index holds must not change.
-    lead = text[:2]
-    return [m.start() for m in _HANGING.finditer(text) if m.group() != lead and text[m.start() - 1].isalnum()]
+    return [m.start() for m in _HANGING.finditer(text) if m.start() and text[m.start() - 1].isalnum()]
 
 
 _HANGING = re.compile(r"-[ ,]")

@@ -33,5 +33,5 @@ def test_findability_case(tmp_path, text, query, expect, note) -> None:
     assert found == (expect == "match"), note
 
 
-def test_there_are_43_cases() -> None:
-    assert len(cases()) == 43
+def test_there_are_44_cases() -> None:
+    assert len(cases()) == 44
