@@ -43,21 +43,50 @@ class TreePeak:
 
 
 def _sample(pid: int, interval: float) -> int:
-    import psutil
-
-    root, me = psutil.Process(pid), os.getpid()
+    tree_rss = _proc_tree_rss if os.path.exists(f"/proc/{pid}/task/{pid}/children") else _psutil_tree_rss
     peak = 0
     while not select.select([sys.stdin], [], [], interval)[0]:
-        total = 0
-        for proc in [root, *root.children(recursive=True)]:
-            if proc.pid == me:
-                continue
-            try:
-                total += proc.memory_info().rss
-            except psutil.Error:  # a child that just ended
-                pass
-        peak = max(peak, total)
+        peak = max(peak, tree_rss(pid))
     return peak
+
+
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+def _proc_tree_rss(pid: int) -> int:
+    """Summed RSS of ``pid`` and its descendants but this sampler, from the children lists
+    Linux keeps per thread: a few small reads per process, where psutil's ``children()``
+    reads the stat file of every process on the machine (with a 20 ms interval that alone
+    took about 8% of a core, taken from the build being measured)."""
+    total, pending, me = 0, [pid], os.getpid()
+    while pending:
+        p = pending.pop()
+        if p == me:
+            continue
+        try:
+            with open(f"/proc/{p}/statm", "rb") as fh:
+                total += int(fh.read().split()[1]) * _PAGE
+            for tid in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{tid}/children", "rb") as fh:
+                    pending += map(int, fh.read().split())
+        except (FileNotFoundError, ProcessLookupError):  # a process or thread that just ended
+            pass
+    return total
+
+
+def _psutil_tree_rss(pid: int) -> int:
+    import psutil
+
+    total, me = 0, os.getpid()
+    root = psutil.Process(pid)
+    for proc in [root, *root.children(recursive=True)]:
+        if proc.pid == me:
+            continue
+        try:
+            total += proc.memory_info().rss
+        except psutil.Error:  # a child that just ended
+            pass
+    return total
 
 
 if __name__ == "__main__":
